@@ -1,15 +1,15 @@
 //! The 55 service centers and their counters.
 
-use super::fields::COMMUNE_FIELDS;
+use super::fields::{COMMUNE_FIELDS, PROVINCIAL_ONLY_FIELDS};
 use crate::{CenterKind, CenterSeed, CounterSeed};
 
 #[derive(Clone, Copy)]
 enum Size {
-    /// Big ward/special zone: 8 counters, open Saturday morning.
+    /// Big ward/special zone: 8 counters, all fields, open Saturday morning.
     Large,
-    /// Ordinary ward: 5 counters.
+    /// Ordinary ward or district-seat commune: 6 counters, all fields.
     Medium,
-    /// Rural commune: 3 counters.
+    /// Rural commune: 4 counters, the fields with commune-level procedures.
     Small,
 }
 
@@ -529,10 +529,18 @@ pub(crate) fn centers() -> Vec<CenterSeed> {
     let mut out = Vec::with_capacity(1 + COMMUNES.len());
     out.push(provincial());
     for &(code, unit, name, size, lat, lon, street) in COMMUNES {
+        // Every commune center serves every field that has commune-level
+        // procedures; wards and big units also serve the provincial-only
+        // fields (their dossiers are transferred to the province).
+        let all: Vec<&str> = COMMUNE_FIELDS
+            .iter()
+            .chain(PROVINCIAL_ONLY_FIELDS)
+            .copied()
+            .collect();
         let (n_counters, fields): (usize, &[&str]) = match size {
-            Large => (8, COMMUNE_FIELDS),
-            Medium => (5, &COMMUNE_FIELDS[..10]),
-            Small => (3, &COMMUNE_FIELDS[..8]),
+            Large => (8, &all),
+            Medium => (6, &all),
+            Small => (4, COMMUNE_FIELDS),
         };
         let hours = match size {
             Large => HOURS_WITH_SATURDAY,

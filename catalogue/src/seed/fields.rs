@@ -54,10 +54,13 @@ pub(crate) fn fields() -> Vec<FieldSeed> {
         .collect()
 }
 
-/// Fields whose procedures exist at commune level (served at commune centers).
+/// Fields that have commune-level procedures; every commune center serves all of them.
 pub(crate) const COMMUNE_FIELDS: &[&str] = &[
-    "HT", "CT", "DD", "DKKD", "XD", "LDTBXH", "TP", "NNMT", "VH", "NV", "GDDT", "YT", "TC", "CTH",
+    "HT", "CT", "TP", "DD", "DKKD", "XD", "LDTBXH", "NNMT", "VH", "NV", "GDDT", "CTH",
 ];
+
+/// Fields with provincial-level procedures only.
+pub(crate) const PROVINCIAL_ONLY_FIELDS: &[&str] = &["GTVT", "TNMT", "YT", "TC"];
 
 /// Default implementing agency of a field at a level.
 pub(crate) fn default_agency(field: &str, level: Level) -> &'static str {

@@ -143,7 +143,7 @@ const REAL: &[Row] = &[
     ("1.010728", "Thẩm định báo cáo đánh giá tác động môi trường", "Appraisal of environmental impact assessment reports", "TNMT", P, false, 30.0, D, true, 3, ""),
     ("1.004232", "Cấp giấy phép khai thác, sử dụng nước dưới đất", "Licence to extract and use groundwater", "TNMT", P, false, 30.0, D, true, 3, ""),
     ("2.000355", "Cấp giấy phép thăm dò khoáng sản", "Mineral exploration licences", "TNMT", P, false, 45.0, D, true, 2, ""),
-    ("1.010733", "Đăng ký môi trường", "Environmental registration", "TNMT", C, false, 15.0, D, false, 3, ""),
+    ("1.010733", "Đăng ký môi trường", "Environmental registration", "NNMT", C, false, 15.0, D, false, 3, ""),
     // Nông nghiệp và Môi trường
     ("1.003612", "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm nông lâm thủy sản", "Food-safety eligibility certificate for agricultural, forestry and fishery establishments", "NNMT", P, true, 15.0, W, true, 3, ""),
     ("1.004359", "Cấp văn bản chấp thuận khai thác thủy sản", "Approval of fishing operations", "NNMT", P, true, 6.0, W, true, 3, ""),
