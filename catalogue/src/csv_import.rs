@@ -149,6 +149,7 @@ pub fn parse_procedures<R: Read>(
         .flexible(true)
         .from_reader(data);
     let mut records = reader.byte_records();
+    let mut lines = LineCounter::new(data);
 
     // Header.
     let header = match records.next() {
@@ -166,7 +167,7 @@ pub fn parse_procedures<R: Read>(
         }
         Some(Ok(h)) => h,
     };
-    let header_line = header.position().map_or(1, |p| p.line());
+    let header_line = header.position().map_or(1, |p| lines.line_at(p.byte()));
     let mut index: HashMap<&'static str, usize> = HashMap::new();
     for (i, raw) in header.iter().enumerate() {
         let Ok(name) = std::str::from_utf8(raw) else {
@@ -227,7 +228,7 @@ pub fn parse_procedures<R: Read>(
                 break;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
         if rec.len() != width {
             errs.push(
                 line,
@@ -388,6 +389,50 @@ pub fn parse_procedures<R: Read>(
 
 fn csv_line(e: &csv::Error) -> Option<u64> {
     e.position().map(|p| p.line())
+}
+
+/// Maps byte offsets of record starts (non-decreasing) to 1-based editor lines.
+///
+/// The csv crate's own line counter does not count skipped blank lines, so
+/// count line terminators (`\n`, `\r\n` or a lone `\r`) ourselves, after
+/// skipping the blank lines the reader skipped. Incremental: linear overall.
+struct LineCounter<'a> {
+    data: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        LineCounter {
+            data,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let data = self.data;
+        let mut start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(data.len());
+        while start < data.len() && (data[start] == b'\n' || data[start] == b'\r') {
+            start += 1;
+        }
+        if start < self.pos {
+            // Not expected (offsets only grow); recount from the beginning.
+            self.pos = 0;
+            self.line = 1;
+        }
+        for i in self.pos..start {
+            let b = data[i];
+            if b == b'\n' || (b == b'\r' && data.get(i + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.pos = start;
+        self.line
+    }
 }
 
 fn check_code(errs: &mut Errs, line: u64, v: String) -> Option<String> {
