@@ -1,6 +1,5 @@
 //! The 55 service centers and their counters.
 
-use super::fields::{COMMUNE_FIELDS, PROVINCIAL_ONLY_FIELDS};
 use crate::{CenterKind, CenterSeed, CounterSeed};
 
 #[derive(Clone, Copy)]
@@ -37,7 +36,7 @@ const COMMUNES: &[Row] = &[
         Large,
         20.9545,
         107.0795,
-        "Số 1 đường Hạ Long",
+        "Phố Lê Thánh Tông",
     ),
     (
         "HALONG",
@@ -532,15 +531,10 @@ pub(crate) fn centers() -> Vec<CenterSeed> {
         // Every commune center serves every field that has commune-level
         // procedures; wards and big units also serve the provincial-only
         // fields (their dossiers are transferred to the province).
-        let all: Vec<&str> = COMMUNE_FIELDS
-            .iter()
-            .chain(PROVINCIAL_ONLY_FIELDS)
-            .copied()
-            .collect();
-        let (n_counters, fields): (usize, &[&str]) = match size {
-            Large => (8, &all),
-            Medium => (6, &all),
-            Small => (4, COMMUNE_FIELDS),
+        let layout = match size {
+            Large => LARGE_DESKS,
+            Medium => MEDIUM_DESKS,
+            Small => SMALL_DESKS,
         };
         let hours = match size {
             Large => HOURS_WITH_SATURDAY,
@@ -554,31 +548,45 @@ pub(crate) fn centers() -> Vec<CenterSeed> {
             latitude: lat,
             longitude: lon,
             opening_hours: hours.to_string(),
-            counters: spread(n_counters, fields),
+            counters: desks(layout),
         });
     }
     out
 }
 
-/// Deal `fields` round-robin over `n` counters (field `i` goes to counter
-/// `i % n`); counters left without a field get a second desk for the busiest
-/// fields (the first ones of the list).
-fn spread(n: usize, fields: &[&str]) -> Vec<CounterSeed> {
-    (0..n)
-        .map(|k| {
-            let mut codes: Vec<String> = fields
-                .iter()
-                .skip(k)
-                .step_by(n)
-                .map(|f| f.to_string())
-                .collect();
-            if codes.is_empty() {
-                codes.push(fields[k % fields.len()].to_string());
-            }
-            CounterSeed {
-                number: k as u32 + 1,
-                field_codes: codes,
-            }
+/// Counter layouts (fields served by counters 1..n), related fields together.
+const LARGE_DESKS: &[&[&str]] = &[
+    &["HT"],
+    &["HT", "CT"],
+    &["CT", "TP"],
+    &["DD", "TNMT"],
+    &["DD", "XD", "GTVT"],
+    &["DKKD", "CTH", "TC"],
+    &["LDTBXH", "YT", "NV"],
+    &["NNMT", "VH", "GDDT"],
+];
+const MEDIUM_DESKS: &[&[&str]] = &[
+    &["HT", "TP"],
+    &["CT", "GDDT"],
+    &["DD", "TNMT", "NNMT"],
+    &["XD", "GTVT", "VH"],
+    &["DKKD", "CTH", "TC"],
+    &["LDTBXH", "YT", "NV"],
+];
+const SMALL_DESKS: &[&[&str]] = &[
+    &["HT", "CT", "TP"],
+    &["DD", "NNMT", "XD"],
+    &["DKKD", "CTH", "VH"],
+    &["LDTBXH", "NV", "GDDT"],
+];
+
+fn desks(layout: &[&[&str]]) -> Vec<CounterSeed> {
+    layout
+        .iter()
+        .enumerate()
+        .map(|(i, fs)| CounterSeed {
+            number: i as u32 + 1,
+            field_codes: fs.iter().map(|f| f.to_string()).collect(),
         })
         .collect()
 }
@@ -615,18 +623,11 @@ fn provincial() -> CenterSeed {
         code: "QN".to_string(),
         name: "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh".to_string(),
         kind: CenterKind::Provincial,
-        address: "Tầng 1, Trụ sở Liên cơ quan số 3, đường Trần Quốc Nghiễn, phường Hồng Gai, tỉnh Quảng Ninh"
+        address: "Tầng 1, Trụ sở Liên cơ quan số 3, đường Trần Quốc Nghiễn, phường Hạ Long, tỉnh Quảng Ninh"
             .to_string(),
         latitude: 20.9520,
         longitude: 107.0960,
         opening_hours: HOURS_PROVINCIAL.to_string(),
-        counters: DESKS
-            .iter()
-            .enumerate()
-            .map(|(i, fs)| CounterSeed {
-                number: i as u32 + 1,
-                field_codes: fs.iter().map(|f| f.to_string()).collect(),
-            })
-            .collect(),
+        counters: desks(DESKS),
     }
 }

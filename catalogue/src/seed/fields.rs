@@ -59,9 +59,6 @@ pub(crate) const COMMUNE_FIELDS: &[&str] = &[
     "HT", "CT", "TP", "DD", "DKKD", "XD", "LDTBXH", "NNMT", "VH", "NV", "GDDT", "CTH",
 ];
 
-/// Fields with provincial-level procedures only.
-pub(crate) const PROVINCIAL_ONLY_FIELDS: &[&str] = &["GTVT", "TNMT", "YT", "TC"];
-
 /// Default implementing agency of a field at a level.
 pub(crate) fn default_agency(field: &str, level: Level) -> &'static str {
     if level == Level::Commune {
