@@ -229,6 +229,14 @@ pub fn parse_procedures<R: Read>(
             }
         };
         let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+        // Rows with nothing but blanks (e.g. ",,,,,,,,,," left by spreadsheets)
+        // carry no data: skip them like empty lines.
+        if rec
+            .iter()
+            .all(|v| v.iter().all(|b| b.is_ascii_whitespace()))
+        {
+            continue;
+        }
         if rec.len() != width {
             errs.push(
                 line,

@@ -82,6 +82,31 @@ fn columns_in_any_order_and_case() {
 }
 
 #[test]
+fn blank_rows_are_skipped_and_lines_still_counted() {
+    let input = format!("{HEADER}\n,,,,,,,,,,\n   \n\n{GOOD}\n , , ,,,,,,,,\n");
+    let procs = parse_procedures(input.as_bytes(), &fields()).unwrap();
+    assert_eq!(procs.len(), 1);
+    let bad = format!(
+        "{HEADER}\n,,,,,,,,,,\n   \n\n{}\n",
+        GOOD.replace("HT", "??")
+    );
+    assert_eq!(errors(&bad), vec![(5, "field_code".to_string())]);
+}
+
+#[test]
+fn line_numbers_with_cr_crlf_and_bom() {
+    for nl in ["\n", "\r\n", "\r"] {
+        let bad_row = GOOD.replace("commune", "?").replace("1.001193", "X.9");
+        let input = format!("\u{feff}{HEADER}{nl}{GOOD}{nl}{nl}{bad_row}{nl}");
+        assert_eq!(
+            errors(&input),
+            vec![(4, "level".to_string())],
+            "newline {nl:?}"
+        );
+    }
+}
+
+#[test]
 fn header_only_is_empty_catalogue() {
     assert_eq!(
         parse_procedures(HEADER.as_bytes(), &fields()).unwrap(),
@@ -243,7 +268,7 @@ fn header_errors() {
 
 #[test]
 fn all_errors_are_reported_and_nothing_is_returned() {
-    let input = format!("{HEADER}\n{GOOD}\n,,,,,,,,,,\nA,B,C\n{GOOD}\n");
+    let input = format!("{HEADER}\n{GOOD}\n,,,,,,,,,,x\nA,B,C\n{GOOD}\n");
     let err = parse_procedures(input.as_bytes(), &fields()).unwrap_err();
     let got: Vec<(u64, &str)> = err.iter().map(|e| (e.line, e.column.as_str())).collect();
     assert_eq!(
