@@ -179,11 +179,11 @@ pub fn parse_procedures<R: Read>(
             continue;
         };
         let name = name.trim();
-        let lower = name.to_lowercase();
+        let key = fold(name);
         match COLUMNS
             .iter()
             .chain(OPTIONAL_COLUMNS.iter())
-            .find(|c| **c == lower)
+            .find(|c| fold(c) == key)
         {
             Some(&col) => {
                 if index.insert(col, i).is_some() {
@@ -199,6 +199,19 @@ pub fn parse_procedures<R: Read>(
                 errs.push(header_line, &shown, format!("unknown column {name:?}"));
             }
         }
+    }
+    if index.is_empty() {
+        // Not a single known column: most likely the header row is missing.
+        errs.0.clear();
+        errs.push(
+            header_line,
+            RECORD_COLUMN,
+            format!(
+                "no header row: the first row must name the columns {}",
+                COLUMNS.join(",")
+            ),
+        );
+        return Err(ImportErrors(errs.0));
     }
     for col in COLUMNS {
         if !index.contains_key(col) {
