@@ -1,1 +1,2 @@
-//! backend
+//! The shared backend: queue engine, catalogue, accounts and the HTTP API.
+pub mod core;
