@@ -25,6 +25,27 @@ pub fn learned_service_minutes(recent_durations_min: &[f64], prior_min: f64) -> 
     (sum + prior_min * PRIOR_WEIGHT) / (recent_durations_min.len() as f64 + PRIOR_WEIGHT)
 }
 
+/// The province-wide prior for a field: the mean of recent service times of the field at
+/// every center, itself shrunk towards [`DEFAULT_SERVICE_MINUTES`]. A center that has not
+/// finished a ticket of the field yet (a cold start) borrows this instead of a fixed guess,
+/// because land dossiers take twice as long as a certified copy everywhere in the province.
+pub fn province_prior_minutes(province_recent_min: &[f64]) -> f64 {
+    learned_service_minutes(province_recent_min, DEFAULT_SERVICE_MINUTES)
+}
+
+/// The share of one counter's time that goes to a field when the counter serves several.
+///
+/// The call policy serves the longest relative wait first, so a counter divides its time
+/// between its fields roughly by the work waiting in each. The newcomer counts in its own
+/// field: a counter whose other fields are empty is all theirs.
+pub fn counter_share(work_this_field: f64, work_all_its_fields: f64, newcomer_work: f64) -> f64 {
+    let all = work_all_its_fields + newcomer_work;
+    if all <= 0.0 {
+        return 1.0;
+    }
+    ((work_this_field + newcomer_work) / all).clamp(0.0, 1.0)
+}
+
 /// What the estimator needs to know about a queue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QueueLoad {
@@ -54,6 +75,30 @@ pub struct Estimate {
 
 /// The point estimate in minutes, unrounded; `None` when there is no basis.
 pub fn expected_wait_minutes(load: QueueLoad) -> Option<f64> {
+    expected_wait_shared(load, None)
+}
+
+/// Like [`expected_wait_minutes`], but the counters that serve the field also serve other
+/// fields: `effective_counters` (the sum of [`counter_share`] over the open counters) is
+/// the capacity the field really gets. `None` means every counter is the field's alone.
+pub fn expected_wait_shared(load: QueueLoad, effective_counters: Option<f64>) -> Option<f64> {
+    let point = expected_wait_dedicated(load)?;
+    let Some(effective) = effective_counters else {
+        return Some(point);
+    };
+    if point == 0.0 || load.counters_open == 0 {
+        return Some(point);
+    }
+    // Only the queueing part scales with the share: the half service of the citizen at
+    // the counter is the same however the counter divides its time afterwards.
+    let effective = effective.clamp(0.25, load.counters_open as f64);
+    let busy = load.counters_busy.min(load.counters_open);
+    let free = load.counters_open - busy;
+    let position = (load.people_ahead - free) as f64;
+    Some((position / effective + 0.5) * load.service_min)
+}
+
+fn expected_wait_dedicated(load: QueueLoad) -> Option<f64> {
     let (counters, busy) = if load.counters_open > 0 {
         (
             load.counters_open,
@@ -73,6 +118,12 @@ pub fn expected_wait_minutes(load: QueueLoad) -> Option<f64> {
 }
 
 pub fn estimate(load: QueueLoad) -> Estimate {
+    estimate_shared(load, None)
+}
+
+/// The estimate with a range, for counters shared between fields (see
+/// [`expected_wait_shared`]).
+pub fn estimate_shared(load: QueueLoad, effective_counters: Option<f64>) -> Estimate {
     let base = Estimate {
         people_ahead: load.people_ahead,
         counters_open: load.counters_open,
@@ -80,7 +131,7 @@ pub fn estimate(load: QueueLoad) -> Estimate {
         low: None,
         high: None,
     };
-    let Some(point) = expected_wait_minutes(load) else {
+    let Some(point) = expected_wait_shared(load, effective_counters) else {
         return base;
     };
     // Uncertainty: narrower once the service time is learned and counters are really open.

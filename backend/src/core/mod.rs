@@ -5,8 +5,10 @@
 
 pub mod clock;
 pub mod estimate;
+pub mod hint;
 pub mod hours;
 pub mod policy;
+pub mod sim;
 pub mod suggest;
 pub mod ticket;
 

@@ -7,6 +7,11 @@
 //!    ticket is called, so normal tickets are never starved.
 //! 4. Within a class, the ticket that has waited longest (earliest `queue_at`) goes first;
 //!    ties are broken by id so the choice is deterministic.
+//!
+//! [`choose_next_across`] refines step 4 for counters that serve several fields: within a
+//! class the ticket with the longest wait *relative to its field's target* goes first, so a
+//! certified copy (target 15 minutes) waiting 20 minutes is called before a land dossier
+//! (target 45 minutes) waiting 30. With equal targets it is exactly the oldest-first rule.
 
 /// A waiting ticket as the policy sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +59,125 @@ fn oldest<'a>(it: impl Iterator<Item = &'a Candidate>) -> Option<&'a Candidate> 
     it.min_by_key(|c| (c.queue_at_ms, c.id))
 }
 
+/// The wait each field aims for, in minutes: the yardstick of the call policy across fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldTargets {
+    /// Target of a field not listed in `by_field`.
+    pub default_min: f64,
+    /// (field id, target minutes).
+    pub by_field: Vec<(i64, f64)>,
+}
+
+impl Default for FieldTargets {
+    fn default() -> Self {
+        FieldTargets {
+            default_min: 30.0,
+            by_field: Vec::new(),
+        }
+    }
+}
+
+impl FieldTargets {
+    /// The target of a field; never below one minute, so a zero in a configuration cannot
+    /// divide by zero or starve every other field.
+    pub fn target_min(&self, field_id: i64) -> f64 {
+        self.by_field
+            .iter()
+            .find(|(f, _)| *f == field_id)
+            .map_or(self.default_min, |(_, t)| *t)
+            .max(1.0)
+    }
+
+    /// Default targets by field code: quick counter work (civil status, certification)
+    /// aims at 15 minutes, dossiers that take long at the counter (land, construction,
+    /// business) at 45, the rest at 30.
+    pub fn by_code<'a>(fields: impl IntoIterator<Item = (i64, &'a str)>) -> Self {
+        let by_field = fields
+            .into_iter()
+            .map(|(id, code)| {
+                let target = match code {
+                    "HT" | "CT" | "TP" => 15.0,
+                    "DD" | "XD" | "DKKD" | "TNMT" => 45.0,
+                    _ => 30.0,
+                };
+                (id, target)
+            })
+            .collect();
+        FieldTargets {
+            default_min: 30.0,
+            by_field,
+        }
+    }
+}
+
+/// The candidate with the largest wait relative to its field's target; ties go to the
+/// earlier `queue_at`, then the lower id, so the choice is deterministic.
+fn most_urgent<'a>(
+    it: impl Iterator<Item = &'a Candidate>,
+    now_ms: i64,
+    targets: &FieldTargets,
+) -> Option<&'a Candidate> {
+    let urgency = |c: &Candidate| (now_ms - c.queue_at_ms) as f64 / targets.target_min(c.field_id);
+    it.max_by(|a, b| {
+        urgency(a)
+            .total_cmp(&urgency(b))
+            .then(b.queue_at_ms.cmp(&a.queue_at_ms))
+            .then(b.id.cmp(&a.id))
+    })
+}
+
+/// The call policy across fields: direct transfers first, then priority interleaving as
+/// in [`choose_next`], and within a class the longest wait relative to the field's target.
+pub fn choose_next_across(
+    policy: CallPolicy,
+    counter: CallingCounter<'_>,
+    waiting: &[Candidate],
+    now_ms: i64,
+    targets: &FieldTargets,
+) -> Option<Choice> {
+    if let Some(direct) = oldest(
+        waiting
+            .iter()
+            .filter(|c| c.target_counter == Some(counter.counter_id)),
+    ) {
+        return Some(Choice {
+            ticket_id: direct.id,
+            consecutive_priority: counter.consecutive_priority,
+        });
+    }
+    let eligible = || {
+        waiting
+            .iter()
+            .filter(|c| c.target_counter.is_none() && counter.fields.contains(&c.field_id))
+    };
+    let priority = most_urgent(eligible().filter(|c| c.priority), now_ms, targets);
+    let normal = most_urgent(eligible().filter(|c| !c.priority), now_ms, targets);
+    interleave(policy, counter, priority, normal)
+}
+
+fn interleave(
+    policy: CallPolicy,
+    counter: CallingCounter<'_>,
+    priority: Option<&Candidate>,
+    normal: Option<&Candidate>,
+) -> Option<Choice> {
+    match (priority, normal) {
+        (Some(p), Some(_)) if counter.consecutive_priority < policy.priority_run => Some(Choice {
+            ticket_id: p.id,
+            consecutive_priority: counter.consecutive_priority + 1,
+        }),
+        (Some(p), None) => Some(Choice {
+            ticket_id: p.id,
+            consecutive_priority: counter.consecutive_priority + 1,
+        }),
+        (_, Some(n)) => Some(Choice {
+            ticket_id: n.id,
+            consecutive_priority: 0,
+        }),
+        (None, None) => None,
+    }
+}
+
 /// Chooses the next ticket for `counter`, or `None` when nothing it may call is waiting.
 pub fn choose_next(
     policy: CallPolicy,
@@ -77,21 +201,7 @@ pub fn choose_next(
     };
     let priority = oldest(eligible().filter(|c| c.priority));
     let normal = oldest(eligible().filter(|c| !c.priority));
-    match (priority, normal) {
-        (Some(p), Some(_)) if counter.consecutive_priority < policy.priority_run => Some(Choice {
-            ticket_id: p.id,
-            consecutive_priority: counter.consecutive_priority + 1,
-        }),
-        (Some(p), None) => Some(Choice {
-            ticket_id: p.id,
-            consecutive_priority: counter.consecutive_priority + 1,
-        }),
-        (_, Some(n)) => Some(Choice {
-            ticket_id: n.id,
-            consecutive_priority: 0,
-        }),
-        (None, None) => None,
-    }
+    interleave(policy, counter, priority, normal)
 }
 
 #[cfg(test)]
@@ -202,6 +312,103 @@ mod tests {
             let got = choose_next(policy, counter, &waiting)
                 .map(|ch| (ch.ticket_id, ch.consecutive_priority));
             assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn across_fields_table() {
+        let policy = CallPolicy { priority_run: 2 };
+        // Field 1 aims at 15 minutes, field 2 at 45.
+        let targets = FieldTargets {
+            default_min: 30.0,
+            by_field: vec![(1, 15.0), (2, 45.0)],
+        };
+        let min = 60_000;
+        let now = 100 * min;
+        // (name, consecutive, waiting, expected (id, run))
+        let cases: Vec<(&str, u32, Vec<Candidate>, Option<(i64, u32)>)> = vec![
+            ("nothing waiting", 0, vec![], None),
+            (
+                "shorter target wins at equal waits",
+                0,
+                vec![
+                    c(1, 2, false, now - 30 * min),
+                    c(2, 1, false, now - 30 * min),
+                ],
+                Some((2, 0)),
+            ),
+            (
+                "20 of 15 beats 30 of 45",
+                0,
+                vec![
+                    c(1, 2, false, now - 30 * min),
+                    c(2, 1, false, now - 20 * min),
+                ],
+                Some((2, 0)),
+            ),
+            (
+                "10 of 15 loses to 40 of 45",
+                0,
+                vec![
+                    c(1, 2, false, now - 40 * min),
+                    c(2, 1, false, now - 10 * min),
+                ],
+                Some((1, 0)),
+            ),
+            (
+                "same field: oldest first",
+                0,
+                vec![c(1, 1, false, now - 5 * min), c(2, 1, false, now - 9 * min)],
+                Some((2, 0)),
+            ),
+            (
+                "priority still first",
+                0,
+                vec![c(1, 1, false, now - 60 * min), c(2, 2, true, now - min)],
+                Some((2, 1)),
+            ),
+            (
+                "interleaving still holds",
+                2,
+                vec![c(1, 2, false, now - min), c(2, 1, true, now - 60 * min)],
+                Some((1, 0)),
+            ),
+            (
+                "a remote ticket placed in the future waits behind",
+                0,
+                vec![c(1, 1, false, now + 5 * min), c(2, 1, false, now - min)],
+                Some((2, 0)),
+            ),
+        ];
+        for (name, run, waiting, expected) in cases {
+            let counter = CallingCounter {
+                counter_id: 7,
+                fields: &[1, 2],
+                consecutive_priority: run,
+            };
+            let got = choose_next_across(policy, counter, &waiting, now, &targets)
+                .map(|ch| (ch.ticket_id, ch.consecutive_priority));
+            assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn equal_targets_match_oldest_first() {
+        let policy = CallPolicy::default();
+        let targets = FieldTargets::default();
+        let waiting: Vec<Candidate> = (0..40)
+            .map(|i| c(i, 1 + i % 3, i % 5 == 0, (i * 7919) % 101))
+            .collect();
+        for run in 0..4 {
+            let counter = CallingCounter {
+                counter_id: 1,
+                fields: &[1, 2, 3],
+                consecutive_priority: run,
+            };
+            assert_eq!(
+                choose_next_across(policy, counter, &waiting, 1_000, &targets),
+                choose_next(policy, counter, &waiting)
+            );
         }
     }
 
