@@ -46,6 +46,77 @@ pub fn counter_share(work_this_field: f64, work_all_its_fields: f64, newcomer_wo
     ((work_this_field + newcomer_work) / all).clamp(0.0, 1.0)
 }
 
+/// The counters and fields that form one queue with `field`.
+///
+/// A counter that serves several fields calls them by relative wait (see
+/// `policy::choose_next_across`), which is close to first come, first served across all
+/// of them; a second counter sharing one of those fields joins the same pool, and so on.
+/// So the queue a citizen really stands in is the connected group of fields and counters
+/// reached from their field, and the estimate counts the work waiting in all of it.
+/// `counter_fields` holds the fields of each open counter; returns the indices of the
+/// pool's counters and its fields, sorted.
+pub fn shared_pool(field: i64, counter_fields: &[&[i64]]) -> (Vec<usize>, Vec<i64>) {
+    let mut fields = vec![field];
+    let mut counters: Vec<usize> = Vec::new();
+    loop {
+        let before = (counters.len(), fields.len());
+        for (k, served) in counter_fields.iter().enumerate() {
+            if !counters.contains(&k) && served.iter().any(|f| fields.contains(f)) {
+                counters.push(k);
+                for f in served.iter() {
+                    if !fields.contains(f) {
+                        fields.push(*f);
+                    }
+                }
+            }
+        }
+        if (counters.len(), fields.len()) == before {
+            break;
+        }
+    }
+    counters.sort_unstable();
+    fields.sort_unstable();
+    (counters, fields)
+}
+
+/// Pseudo-samples at a ratio of one that the calibration starts from.
+pub const CALIBRATION_PRIOR_WEIGHT: f64 = 5.0;
+
+/// How far reality ran from the model lately, as a factor for the next estimates.
+///
+/// The queue model cannot see what arrives after the citizen and still goes first:
+/// priority citizens, and tickets of other fields that a shared counter serves by their
+/// relative wait. At a center in its morning peak that adds a third to every wait; in a
+/// quiet afternoon nothing. So the estimator learns it: `recent` holds (model minutes,
+/// actual minutes) of tickets called lately whose model wait was at least a few minutes;
+/// the factor is actual over model, shrunk towards one by
+/// [`CALIBRATION_PRIOR_WEIGHT`] pseudo-samples and kept within 0.67 to 1.5 so that one
+/// odd morning cannot make the kiosk absurd.
+pub fn calibration_factor(recent: &[(f64, f64)]) -> f64 {
+    if recent.is_empty() {
+        return 1.0;
+    }
+    let model: f64 = recent.iter().map(|(m, _)| m.max(0.0)).sum();
+    let actual: f64 = recent.iter().map(|(_, a)| a.max(0.0)).sum();
+    let mean_model = model / recent.len() as f64;
+    let prior = CALIBRATION_PRIOR_WEIGHT * mean_model;
+    if model + prior <= 0.0 {
+        return 1.0;
+    }
+    ((actual + prior) / (model + prior)).clamp(0.67, 1.5)
+}
+
+/// The estimate scaled by a [`calibration_factor`]; "unknown" stays unknown.
+pub fn calibrated(e: Estimate, factor: f64) -> Estimate {
+    let scale = |m: Option<u32>| m.map(|m| (m as f64 * factor).round() as u32);
+    Estimate {
+        minutes: scale(e.minutes),
+        low: scale(e.low),
+        high: scale(e.high),
+        ..e
+    }
+}
+
 /// What the estimator needs to know about a queue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QueueLoad {

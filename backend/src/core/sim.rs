@@ -64,6 +64,10 @@ pub const HOURLY_PROFILE: [f64; 10] = [1.0, 1.5, 1.8, 1.3, 0.7, 0.5, 0.7, 0.9, 0
 /// How many recent service times the per-(center, field) mean learns from (as the
 /// backend's `LIMIT 30`).
 const RECENT_PER_CENTER: usize = 30;
+/// Calls a center's calibration learns from, and the least model wait that teaches it
+/// (as the backend's query of recent calls).
+const CALIBRATION_RECENT: usize = 30;
+const CALIBRATION_MIN_MODEL_MIN: f64 = 5.0;
 /// How many recent service times per field make the province-wide prior.
 const RECENT_PER_PROVINCE: usize = 200;
 
@@ -425,12 +429,16 @@ struct Run<'w> {
     current: Vec<Option<usize>>,
     run_length: Vec<u32>,
     recent: Vec<VecDeque<f64>>,
+    /// (model, actual) minutes of recent calls per center, for the calibration.
+    calibration: Vec<VecDeque<(f64, f64)>>,
     province_recent: Vec<VecDeque<f64>>,
     // Per citizen.
     serve_center: Vec<usize>,
     queue_at: Vec<i64>,
     arrived: Vec<i64>,
     shown: Vec<Option<f64>>,
+    /// The model's estimate before calibration, which is what the calibration learns from.
+    model: Vec<Option<f64>>,
     called: Vec<Option<i64>>,
     moved: usize,
     events: BinaryHeap<Reverse<(i64, u64, Event)>>,
@@ -461,11 +469,13 @@ impl<'w> Run<'w> {
             current: vec![None; world.counters.len()],
             run_length: vec![0; world.counters.len()],
             recent: vec![VecDeque::new(); n_centers * world.field_codes.len()],
+            calibration: vec![VecDeque::new(); n_centers * world.field_codes.len()],
             province_recent: vec![VecDeque::new(); world.field_codes.len()],
             serve_center: vec![0; n],
             queue_at: vec![0; n],
             arrived: vec![0; n],
             shown: vec![None; n],
+            model: vec![None; n],
             called: vec![None; n],
             moved: 0,
             events: BinaryHeap::new(),
@@ -511,38 +521,42 @@ impl<'w> Run<'w> {
         field: i64,
         priority: bool,
         extra_ahead: u32,
-    ) -> estimate::Estimate {
+    ) -> (estimate::Estimate, estimate::Estimate) {
         let world = self.world;
         let g = self.group[center];
         let waiting = &self.waiting[g];
         let citizens = &world.citizens;
-        let ahead = waiting
+        let open_counters = &self.group_counters[g];
+        let counter_fields: Vec<&[i64]> = open_counters
             .iter()
-            .filter(|&&i| citizens[i].field == field && (!priority || citizens[i].priority))
-            .count() as u32
-            + extra_ahead;
-        let in_field = waiting
+            .map(|&k| world.counters[k].fields.as_slice())
+            .collect();
+        let (pool, pool_fields) = estimate::shared_pool(field, &counter_fields);
+        let (own_service, samples) = self.service_min(center, field);
+        let pool_service: Vec<(i64, f64)> = pool_fields
             .iter()
-            .filter(|&&i| citizens[i].field == field)
-            .count() as f64;
-        let mut open = 0;
-        let mut busy = 0;
-        let mut effective = 0.0;
-        for &k in &self.group_counters[g] {
-            let counter = &world.counters[k];
-            if !counter.fields.contains(&field) {
-                continue;
-            }
-            open += 1;
-            if self.current[k].is_some() {
-                busy += 1;
-            }
-            let all = waiting
+            .map(|&f| (f, self.service_min(center, f).0))
+            .collect();
+        let service_of = |f: i64| {
+            pool_service
                 .iter()
-                .filter(|&&i| counter.fields.contains(&citizens[i].field))
-                .count() as f64;
-            effective += estimate::counter_share(in_field, all, 1.0);
+                .find(|(g, _)| *g == f)
+                .map_or(own_service, |(_, s)| *s)
+        };
+        let mut ahead = extra_ahead;
+        let mut work = extra_ahead as f64 * own_service;
+        for &i in waiting {
+            let t = &citizens[i];
+            if pool_fields.contains(&t.field) && (!priority || t.priority) {
+                ahead += 1;
+                work += service_of(t.field);
+            }
         }
+        let open = pool.len() as u32;
+        let busy = pool
+            .iter()
+            .filter(|&&p| self.current[open_counters[p]].is_some())
+            .count() as u32;
         let configured = if self.policy == Policy::Pooled {
             open
         } else {
@@ -552,31 +566,44 @@ impl<'w> Run<'w> {
                 .filter(|&&k| world.counters[k].fields.contains(&field))
                 .count() as u32
         };
-        let (service_min, samples) = self.service_min(center, field);
-        estimate::estimate_shared(
-            QueueLoad {
-                people_ahead: ahead,
-                counters_open: open,
-                counters_busy: busy,
-                counters_configured: configured,
-                service_min,
-                samples,
-            },
-            Some(effective),
+        // The pool's mean service time weighs each waiting ticket by its own field.
+        let service_min = if ahead > 0 {
+            work / ahead as f64
+        } else {
+            own_service
+        };
+        let raw = estimate::estimate(QueueLoad {
+            people_ahead: ahead,
+            counters_open: open,
+            counters_busy: busy,
+            counters_configured: configured,
+            service_min,
+            samples,
+        });
+        let recent: Vec<(f64, f64)> = self.calibration[self.recent_index(center, field)]
+            .iter()
+            .copied()
+            .collect();
+        (
+            estimate::calibrated(raw, estimate::calibration_factor(&recent)),
+            raw,
         )
     }
 
     fn arrive(&mut self, now: i64, i: usize) {
         let c = self.world.citizens[i];
-        let here = self.estimate(c.center, c.field, c.priority, 0);
+        let (here, here_raw) = self.estimate(c.center, c.field, c.priority, 0);
         if self.policy == Policy::Suggest && c.non_territorial {
-            if let Some((to, travel_min, wait_min)) = self.suggestion(now, &c, here.minutes) {
+            if let Some((to, travel_min, wait_min, raw_min)) =
+                self.suggestion(now, &c, here.minutes)
+            {
                 if c.accept_draw < self.s.accept_probability {
                     self.moved += 1;
                     let travel_ms = (travel_min * MINUTE_MS as f64) as i64;
                     self.serve_center[i] = to;
                     self.queue_at[i] = now + travel_ms;
                     self.shown[i] = Some(wait_min);
+                    self.model[i] = raw_min;
                     self.inbound[to].push(i);
                     let real = (travel_ms as f64 * c.travel_factor) as i64;
                     self.push(now + real, Event::CheckIn(i));
@@ -588,6 +615,7 @@ impl<'w> Run<'w> {
         self.queue_at[i] = now;
         self.arrived[i] = now;
         self.shown[i] = here.minutes.map(f64::from);
+        self.model[i] = here_raw.minutes.map(f64::from);
         let g = self.group[c.center];
         self.waiting[g].push(i);
         self.dispatch(now, g);
@@ -595,7 +623,13 @@ impl<'w> Run<'w> {
 
     /// The best suggestion for a citizen, as the kiosk computes it: (center, travel
     /// minutes, estimated wait there).
-    fn suggestion(&self, now: i64, c: &Citizen, here: Option<u32>) -> Option<(usize, f64, f64)> {
+    #[allow(clippy::type_complexity)]
+    fn suggestion(
+        &self,
+        now: i64,
+        c: &Citizen,
+        here: Option<u32>,
+    ) -> Option<(usize, f64, f64, Option<f64>)> {
         let stay = f64::from(here?);
         let from = &self.world.centers[c.center];
         let mut alternatives = Vec::new();
@@ -623,10 +657,8 @@ impl<'w> Run<'w> {
                 .iter()
                 .filter(|&&j| self.world.citizens[j].field == c.field && self.queue_at[j] < arrival)
                 .count() as u32;
-            let wait = self
-                .estimate(b, c.field, c.priority, due)
-                .minutes
-                .map(f64::from);
+            let (shown, raw) = self.estimate(b, c.field, c.priority, due);
+            let wait = shown.minutes.map(f64::from);
             alternatives.push(Alternative {
                 center_id: b as i64,
                 open,
@@ -634,7 +666,7 @@ impl<'w> Run<'w> {
                 travel_min: travel,
                 wait_min: wait,
             });
-            waits.push((b, travel, wait));
+            waits.push((b, travel, wait, raw.minutes.map(f64::from)));
         }
         let pick = suggest::suggest(
             Some(stay),
@@ -646,8 +678,8 @@ impl<'w> Run<'w> {
         .next()?;
         waits
             .into_iter()
-            .find(|(b, _, _)| *b as i64 == pick.center_id)
-            .and_then(|(b, travel, wait)| Some((b, travel, wait?)))
+            .find(|(b, _, _, _)| *b as i64 == pick.center_id)
+            .and_then(|(b, travel, wait, raw)| Some((b, travel, wait?, raw)))
     }
 
     fn check_in(&mut self, now: i64, i: usize) {
@@ -714,6 +746,13 @@ impl<'w> Run<'w> {
             self.waiting[g].retain(|&j| j != i);
             self.current[k] = Some(i);
             self.called[i] = Some(now);
+            if let Some(model) = self.model[i].filter(|&m| m >= CALIBRATION_MIN_MODEL_MIN) {
+                let actual = (now - self.arrived[i]).max(0) as f64 / MINUTE_MS as f64;
+                let idx = self.recent_index(self.serve_center[i], self.world.citizens[i].field);
+                let recent = &mut self.calibration[idx];
+                recent.push_front((model, actual));
+                recent.truncate(CALIBRATION_RECENT);
+            }
             let service = self.world.citizens[i].service_ms;
             self.push(now + service, Event::Done(k));
         }
