@@ -71,6 +71,9 @@ pub async fn serve(
             if let Err(e) = service::daily_reset(&reset_state).await {
                 tracing::warn!(error = %e, "daily reset failed; will retry");
             }
+            if let Err(e) = service::expire_remote(&reset_state).await {
+                tracing::warn!(error = %e, "expiring remote tickets failed; will retry");
+            }
         }
     });
     let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();

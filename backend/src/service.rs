@@ -9,8 +9,8 @@ use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::core::clock::{business_day, rfc3339};
-use crate::core::estimate::{self, QueueLoad, DEFAULT_SERVICE_MINUTES};
-use crate::core::policy::{choose_next, CallingCounter, Candidate};
+use crate::core::estimate::{self, QueueLoad};
+use crate::core::policy::{choose_next_across, CallingCounter, Candidate, FieldTargets};
 use crate::core::suggest::{self, Alternative};
 use crate::core::ticket::{self, transition, Action, TicketState};
 use crate::error::{ApiError, ApiResult};
@@ -197,7 +197,7 @@ pub fn waiting_by_field(
 }
 
 /// Learned service minutes and sample count for (center, field).
-fn service_minutes(
+pub fn service_minutes(
     conn: &Connection,
     center_id: i64,
     field_id: i64,
@@ -210,14 +210,24 @@ fn service_minutes(
     let durations: Vec<f64> = stmt
         .query_map(params![center_id, field_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
+    // A cold start borrows the field's province-wide mean rather than a fixed guess.
+    let mut province = conn.prepare_cached(
+        "SELECT (finished_ms - called_ms) / 60000.0 FROM tickets
+         WHERE field_id = ?1 AND state = 'done' AND called_ms IS NOT NULL
+         ORDER BY finished_ms DESC LIMIT 200",
+    )?;
+    let province_recent: Vec<f64> = province
+        .query_map([field_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let prior = estimate::province_prior_minutes(&province_recent);
     Ok((
-        estimate::learned_service_minutes(&durations, DEFAULT_SERVICE_MINUTES),
+        estimate::learned_service_minutes(&durations, prior),
         durations.len() as u32,
     ))
 }
 
 /// Open and busy counters serving a field at a center.
-fn counter_load(
+pub fn counter_load(
     conn: &Connection,
     dir: &Directory,
     center_id: i64,
@@ -354,12 +364,16 @@ pub fn suggestions_for(
         if !serves || !state.is_open(c) {
             continue;
         }
-        let ahead = people_ahead(conn, c.id, p.field_id, &day, false, None)?;
-        let e = estimate_for(conn, dir, c.id, p.field_id, ahead)?;
         let travel = state
             .settings
             .travel
             .minutes((here.latitude, here.longitude), (c.latitude, c.longitude));
+        // Remote tickets due there before this citizen could arrive will stand ahead of
+        // them: counting them keeps a crowd from being sent to the same quiet center.
+        let arrival_ms = state.now_ms() + (travel * 60_000.0) as i64;
+        let ahead = people_ahead(conn, c.id, p.field_id, &day, false, None)?
+            + remote_due_before(conn, c.id, p.field_id, &day, arrival_ms)?;
+        let e = estimate_for(conn, dir, c.id, p.field_id, ahead)?;
         alternatives.push(Alternative {
             center_id: c.id,
             open: true,
@@ -644,7 +658,8 @@ pub async fn call_next(
                 })?
                 .collect::<Result<_, _>>()?;
             let calling = CallingCounter { counter_id, fields: &counter.fields, consecutive_priority: run };
-            let Some(choice) = choose_next(st.settings.policy, calling, &waiting) else {
+            let targets = FieldTargets::by_code(dir.fields.iter().map(|f| (f.id, f.code.as_str())));
+            let Some(choice) = choose_next_across(st.settings.policy, calling, &waiting, now, &targets) else {
                 return Ok(None);
             };
             let next = transition(TicketState::Waiting, Action::Call)?;
@@ -790,6 +805,274 @@ pub async fn daily_reset(state: &AppState) -> ApiResult<usize> {
             }
             if !stale.is_empty() {
                 conn.execute("UPDATE counter_sessions SET consecutive_priority = 0", [])?;
+            }
+            Ok(stale.len())
+        })
+        .await
+}
+
+/// Minutes a remote ticket stays valid after its expected arrival: enough for a missed
+/// bus or a parking search, short enough that a place is not held all morning.
+pub const REMOTE_CHECK_IN_GRACE_MIN: i64 = 30;
+
+/// Remote tickets of (center, field) not yet checked in whose place (`queue_ms`) comes
+/// before `before_ms` and whose check-in window is still open.
+pub fn remote_due_before(
+    conn: &Connection,
+    center_id: i64,
+    field_id: i64,
+    day: &str,
+    before_ms: i64,
+) -> rusqlite::Result<u32> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM tickets WHERE center_id = ?1 AND field_id = ?2 AND business_day = ?3
+           AND state = 'remote' AND queue_ms < ?4",
+    )?
+    .query_row(params![center_id, field_id, day, before_ms], |r| r.get(0))
+}
+
+/// A remote ticket as issued: the ticket, the wait expected on arrival, and the facts
+/// printed on it.
+pub struct RemoteIssued {
+    pub issued: Issued,
+    pub travel_min: i64,
+    pub check_in_deadline_ms: i64,
+}
+
+/// Issues a remote ticket at the kiosk of `from_center_id` for `to_center_id` (a
+/// suggestion the citizen accepted). The ticket belongs to the serving center and takes a
+/// number there; its place in the queue is the issue time plus the estimated travel time,
+/// so the citizen loses nothing by travelling; it expires if not checked in within
+/// [`REMOTE_CHECK_IN_GRACE_MIN`] minutes after that.
+pub async fn issue_remote_ticket(
+    state: &AppState,
+    actor: Actor,
+    from_center_id: i64,
+    to_center_id: i64,
+    procedure_id: i64,
+    priority: Option<wire::PriorityReason>,
+) -> ApiResult<RemoteIssued> {
+    let from = state
+        .dir
+        .center(from_center_id)
+        .ok_or_else(|| ApiError::NotFound(format!("no center {from_center_id}")))?
+        .clone();
+    let to = state
+        .dir
+        .center(to_center_id)
+        .ok_or_else(|| ApiError::NotFound(format!("no center {to_center_id}")))?
+        .clone();
+    if !state.is_open(&to) {
+        return Err(ApiError::conflict(
+            "center_closed",
+            format!(
+                "{} is closed now; opening hours: {}",
+                to.name, to.hours_text
+            ),
+        ));
+    }
+    let travel_min = state
+        .settings
+        .travel
+        .minutes((from.latitude, from.longitude), (to.latitude, to.longitude))
+        .ceil() as i64;
+    let st = state.clone();
+    let remote = state
+        .store
+        .write(move |conn| -> ApiResult<RemoteIssued> {
+            let dir = &st.dir;
+            let p = procedure_facts(conn, procedure_id)?;
+            // Only a non-territorial procedure may be taken to another center.
+            if !p.non_territorial || !eligible(dir, to_center_id, &p) {
+                return Err(ApiError::unprocessable(
+                    "not_eligible",
+                    format!("procedure {procedure_id} cannot be filed at {}", to.name),
+                ));
+            }
+            let field = dir
+                .field(p.field_id)
+                .ok_or_else(|| ApiError::Internal("field missing".into()))?;
+            let now = st.now_ms();
+            let day = business_day(now).to_string();
+            let queue_ms = now + travel_min * 60_000;
+            let deadline = queue_ms + REMOTE_CHECK_IN_GRACE_MIN * 60_000;
+            let seq: u32 = conn
+                .prepare_cached(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE center_id = ?1 AND series = ?2 AND business_day = ?3",
+                )?
+                .query_row(params![to_center_id, field.series, day], |r| r.get(0))?;
+            let number = ticket::ticket_number(field.series, seq)?;
+            // Ahead on arrival: those waiting now and the remote tickets due before.
+            let ahead = people_ahead(conn, to_center_id, p.field_id, &day, priority.is_some(), None)?
+                + remote_due_before(conn, to_center_id, p.field_id, &day, queue_ms)?;
+            conn.prepare_cached(
+                "INSERT INTO tickets (center_id, field_id, procedure_id, business_day, series, seq, number, priority,
+                     state, issued_ms, queue_ms, secret, kiosk_id, origin_center_id, travel_min, check_in_deadline_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'remote', ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?
+            .execute(params![
+                to_center_id,
+                p.field_id,
+                p.id,
+                day,
+                field.series,
+                seq,
+                number,
+                priority.map(priority_to_str),
+                now,
+                queue_ms,
+                new_secret(),
+                actor.kiosk(),
+                from_center_id,
+                travel_min,
+                deadline
+            ])?;
+            let id = conn.last_insert_rowid();
+            let detail = format!("from_center={from_center_id} travel_min={travel_min}");
+            log_event(conn, id, now, actor, "issue", None, TicketState::Remote, None, Some(&detail))?;
+            let wait = estimate_for(conn, dir, to_center_id, p.field_id, ahead)?;
+            Ok(RemoteIssued {
+                issued: Issued { ticket: load_ticket(conn, id)?, wait },
+                travel_min,
+                check_in_deadline_ms: deadline,
+            })
+        })
+        .await?;
+    publish(state, "issued", &remote.issued.ticket).await;
+    Ok(remote)
+}
+
+/// Compares a presented secret with the ticket's in constant time.
+pub fn secret_matches(expected: &str, presented: &str) -> bool {
+    expected.len() == presented.len()
+        && expected
+            .bytes()
+            .zip(presented.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// Checks a remote ticket in at the kiosk of the center that serves it (the kiosk scanned
+/// the ticket's QR). The ticket becomes waiting at the place it was given at issue
+/// (`queue_ms` = issue time + travel), whenever within the window the citizen arrives.
+/// Scanning a ticket already checked in answers its current state: kiosks retry.
+pub async fn check_in(
+    state: &AppState,
+    actor: Actor,
+    kiosk_center_id: i64,
+    ticket_id: i64,
+    secret: String,
+) -> ApiResult<Issued> {
+    let st = state.clone();
+    let (issued, changed) = state
+        .store
+        .write(move |conn| -> ApiResult<(Issued, bool)> {
+            let dir = &st.dir;
+            let not_found = || ApiError::NotFound(format!("no ticket {ticket_id} with that secret"));
+            let t = load_ticket(conn, ticket_id).map_err(|_| not_found())?;
+            if !secret_matches(&t.secret, &secret) {
+                return Err(not_found());
+            }
+            if t.center_id != kiosk_center_id {
+                let name = dir.center(t.center_id).map(|c| c.name.clone()).unwrap_or_default();
+                return Err(ApiError::conflict("wrong_center", format!("ticket {} is for {name}", t.number)));
+            }
+            let now = st.now_ms();
+            let (deadline, checked_in): (Option<i64>, Option<i64>) = conn.query_row(
+                "SELECT check_in_deadline_ms, checked_in_ms FROM tickets WHERE id = ?1",
+                [ticket_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let ahead_of = |t: &TicketRow| {
+                conn.query_row(
+                    "SELECT COUNT(*) FROM tickets WHERE center_id = ?1 AND field_id = ?2 AND business_day = ?3 AND state = 'waiting'
+                       AND id <> ?6
+                       AND ((priority IS NOT NULL AND (?4 = 0 OR queue_ms < ?5)) OR (priority IS NULL AND ?4 = 0 AND queue_ms < ?5))",
+                    params![t.center_id, t.field_id, t.business_day, t.priority.is_some(), t.queue_ms, t.id],
+                    |r| r.get::<_, u32>(0),
+                )
+            };
+            match t.state {
+                TicketState::Remote if deadline.is_some_and(|d| now > d) => {
+                    let next = transition(t.state, Action::Expire)?;
+                    conn.execute(
+                        "UPDATE tickets SET state = ?2, finished_ms = ?3 WHERE id = ?1",
+                        params![ticket_id, next.as_str(), now],
+                    )?;
+                    log_event(conn, ticket_id, now, Actor::System, "expire", Some(t.state), next, None, Some("check-in window passed"))?;
+                    // The expiry must stick even though the answer is an error, so it is
+                    // reported after this job commits (see below).
+                    let wait = estimate_for(conn, dir, t.center_id, t.field_id, 0)?;
+                    Ok((Issued { ticket: load_ticket(conn, ticket_id)?, wait }, true))
+                }
+                TicketState::Remote => {
+                    let next = transition(t.state, Action::CheckIn)?;
+                    conn.execute(
+                        "UPDATE tickets SET state = ?2, checked_in_ms = ?3 WHERE id = ?1",
+                        params![ticket_id, next.as_str(), now],
+                    )?;
+                    log_event(conn, ticket_id, now, actor, "check_in", Some(t.state), next, None, None)?;
+                    let t = load_ticket(conn, ticket_id)?;
+                    let wait = estimate_for(conn, dir, t.center_id, t.field_id, ahead_of(&t)?)?;
+                    Ok((Issued { ticket: t, wait }, true))
+                }
+                _ if checked_in.is_some() => {
+                    let ahead = if t.state == TicketState::Waiting { ahead_of(&t)? } else { 0 };
+                    let wait = estimate_for(conn, dir, t.center_id, t.field_id, ahead)?;
+                    Ok((Issued { ticket: t, wait }, false))
+                }
+                other => Err(ApiError::conflict(
+                    "not_remote",
+                    format!("ticket {} is {other}, not a remote ticket waiting for check-in", t.number),
+                )),
+            }
+        })
+        .await?;
+    if issued.ticket.state == TicketState::Expired {
+        publish(state, "expired", &issued.ticket).await;
+        return Err(ApiError::conflict(
+            "expired",
+            format!(
+                "ticket {} expired: it had to be checked in within {REMOTE_CHECK_IN_GRACE_MIN} minutes of the expected arrival",
+                issued.ticket.number
+            ),
+        ));
+    }
+    if changed {
+        publish(state, "checked_in", &issued.ticket).await;
+    }
+    Ok(issued)
+}
+
+/// Expires remote tickets whose check-in window has passed. Runs with the daily reset.
+pub async fn expire_remote(state: &AppState) -> ApiResult<usize> {
+    let now = state.now_ms();
+    state
+        .store
+        .write(move |conn| -> ApiResult<usize> {
+            let stale: Vec<i64> = conn
+                .prepare_cached(
+                    "SELECT id FROM tickets WHERE state = 'remote' AND check_in_deadline_ms < ?1",
+                )?
+                .query_map([now], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in &stale {
+                let next = transition(TicketState::Remote, Action::Expire)?;
+                conn.execute(
+                    "UPDATE tickets SET state = ?2, finished_ms = ?3 WHERE id = ?1",
+                    params![id, next.as_str(), now],
+                )?;
+                log_event(
+                    conn,
+                    *id,
+                    now,
+                    Actor::System,
+                    "expire",
+                    Some(TicketState::Remote),
+                    next,
+                    None,
+                    Some("check-in window passed"),
+                )?;
             }
             Ok(stale.len())
         })

@@ -272,6 +272,43 @@ pub struct KioskHeartbeat {
     pub fault: Option<String>,
 }
 
+/// A kiosk checks in a remote ticket whose QR code it scanned
+/// (`{public_url}/t/{ticket_id}?s={secret}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CheckInRequest {
+    pub ticket_id: i64,
+    pub secret: String,
+}
+
+/// One field of a center on the manager's hint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FieldLoad {
+    pub field_id: i64,
+    pub field_name_vi: String,
+    pub waiting: u32,
+    pub counters_open: u32,
+    /// Expected wait of the last in line; `None` when people wait and no counter is open.
+    pub expected_wait_min: Option<u32>,
+    /// The wait the field aims for.
+    pub target_min: u32,
+}
+
+/// Which field of a center needs a counter moved to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CenterHint {
+    pub center_id: i64,
+    pub fields: Vec<FieldLoad>,
+    /// The field that needs another counter; `None` when every field is within target.
+    pub move_to_field_id: Option<i64>,
+    /// A field that can spare a counter and stay within its target, if any.
+    pub move_from_field_id: Option<i64>,
+    /// The advice in plain Vietnamese for the dashboard.
+    pub message_vi: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

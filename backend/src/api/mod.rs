@@ -1,6 +1,7 @@
 //! The HTTP JSON API. `router(state)` builds the whole app, so tests drive it with
 //! `oneshot` and `main` serves the very same router.
 
+pub mod balance;
 pub mod events;
 pub mod extract;
 pub mod limit;
@@ -60,6 +61,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public::kiosk_issue))
         .routes(routes!(public::kiosk_heartbeat))
         .routes(routes!(public::ticket_status))
+        .routes(routes!(public::kiosk_check_in))
+        .routes(routes!(balance::center_hint))
         .routes(routes!(staff::login))
         .routes(routes!(staff::me))
         .routes(routes!(staff::public_queue))

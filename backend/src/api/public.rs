@@ -418,15 +418,32 @@ pub async fn kiosk_issue(
     kiosk: Kiosk,
     Json(req): Json<wire::IssueTicketRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::TicketIssued>)> {
-    let center_id = req.for_center_id.unwrap_or(kiosk.center_id);
-    let issued = service::issue_ticket(
-        &state,
-        Actor::Kiosk(kiosk.kiosk_id),
-        center_id,
-        req.procedure_id,
-        req.priority,
-    )
-    .await?;
+    let issued = match req.for_center_id {
+        // A ticket for another center is a remote ticket: placed there by issue time plus
+        // travel, checked in on arrival.
+        Some(to) if to != kiosk.center_id => {
+            service::issue_remote_ticket(
+                &state,
+                Actor::Kiosk(kiosk.kiosk_id),
+                kiosk.center_id,
+                to,
+                req.procedure_id,
+                req.priority,
+            )
+            .await?
+            .issued
+        }
+        _ => {
+            service::issue_ticket(
+                &state,
+                Actor::Kiosk(kiosk.kiosk_id),
+                kiosk.center_id,
+                req.procedure_id,
+                req.priority,
+            )
+            .await?
+        }
+    };
     let t = &issued.ticket;
     let tracking_url = format!(
         "{}/t/{}?s={}",
@@ -525,4 +542,46 @@ pub async fn ticket_status(
         })
         .await?;
     Ok(Json(status))
+}
+
+/// Check in a remote ticket on arrival: the kiosk of the serving center scanned its QR.
+/// The ticket becomes waiting at the place it was given when issued (issue time plus
+/// travel). A ticket for another center is refused with its center's name; one past its
+/// check-in window expires (409 `expired`); scanning it twice answers the same ticket.
+#[utoipa::path(post, path = "/api/kiosk/check-in", tag = "kiosk", security(("bearer" = [])),
+    request_body = wire::CheckInRequest,
+    responses((status = 200, body = wire::TicketIssued), (status = 401, body = wire::ErrorBody),
+              (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
+pub async fn kiosk_check_in(
+    State(state): State<AppState>,
+    kiosk: Kiosk,
+    Json(req): Json<wire::CheckInRequest>,
+) -> ApiResult<Json<wire::TicketIssued>> {
+    if req.secret.len() > 64 {
+        return Err(ApiError::BadRequest(
+            "secret is longer than 64 characters".into(),
+        ));
+    }
+    let issued = service::check_in(
+        &state,
+        Actor::Kiosk(kiosk.kiosk_id),
+        kiosk.center_id,
+        req.ticket_id,
+        req.secret,
+    )
+    .await?;
+    let t = &issued.ticket;
+    let tracking_url = format!(
+        "{}/t/{}?s={}",
+        state.settings.public_url.trim_end_matches('/'),
+        t.id,
+        t.secret
+    );
+    Ok(Json(wire::TicketIssued {
+        ticket: service::ticket_to_wire(&state.dir, t),
+        wait: issued.wait,
+        secret: t.secret.clone(),
+        tracking_url,
+        suggestions: vec![],
+    }))
 }

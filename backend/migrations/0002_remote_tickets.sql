@@ -1,0 +1,13 @@
+-- 0002: remote tickets (issued at one center's kiosk for another center).
+-- A remote ticket belongs to the center that will serve it (tickets.center_id) and draws
+-- its number there; these columns say where it was issued and when it must be checked in.
+
+-- The center whose kiosk issued a remote ticket; NULL for a ticket taken on the spot.
+ALTER TABLE tickets ADD COLUMN origin_center_id INTEGER REFERENCES centers (id);
+-- Estimated travel minutes from the origin; queue_ms = issued_ms + travel_min minutes.
+ALTER TABLE tickets ADD COLUMN travel_min INTEGER CHECK (travel_min >= 0);
+-- After this instant an unchecked remote ticket expires.
+ALTER TABLE tickets ADD COLUMN check_in_deadline_ms INTEGER;
+-- When the citizen scanned the ticket at the serving center's kiosk.
+ALTER TABLE tickets ADD COLUMN checked_in_ms INTEGER;
+CREATE INDEX tickets_remote ON tickets (state, check_in_deadline_ms) WHERE state = 'remote';
