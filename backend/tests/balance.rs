@@ -1,0 +1,417 @@
+//! Cross-center balancing through the HTTP API: suggestions at a crowded center, remote
+//! tickets placed by issue time plus travel, check-in, expiry, and the manager's hint.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use backend::core::ManualClock;
+use backend::service::{self, REMOTE_CHECK_IN_GRACE_MIN};
+use backend::state::{AppState, Settings};
+
+struct World {
+    _dir: tempfile::TempDir,
+    state: AppState,
+    clock: Arc<ManualClock>,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    // A Monday morning at 08:00 local time: every center is open by its own hours.
+    let clock = Arc::new(ManualClock::at_local(2026, 12, 7, 8, 0));
+    let state = backend::open_state(
+        &dir.path().join("queue.sqlite"),
+        clock.clone(),
+        Settings::default(),
+        true,
+    )
+    .await
+    .unwrap();
+    World {
+        _dir: dir,
+        state,
+        clock,
+    }
+}
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    kiosk_center: i64,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri).header(
+        "authorization",
+        format!(
+            "Bearer {}",
+            backend::store::seed::demo_kiosk_token(kiosk_center)
+        ),
+    );
+    let body = match body {
+        Some(b) => {
+            req = req.header("content-type", "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    let resp = backend::api::router(state.clone())
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, value)
+}
+
+fn center_id(state: &AppState, code: &str) -> i64 {
+    state
+        .dir
+        .centers
+        .iter()
+        .find(|c| c.code == code)
+        .unwrap_or_else(|| panic!("no center {code}"))
+        .id
+}
+
+/// A non-territorial commune-level civil status procedure (Hộ tịch).
+async fn civil_status_procedure(state: &AppState) -> i64 {
+    state
+        .store
+        .read(|conn| {
+            conn.query_row(
+                "SELECT p.id FROM procedures p JOIN fields f ON f.id = p.field_id
+                 WHERE f.code = 'HT' AND p.non_territorial = 1 AND p.level = 'commune'
+                 ORDER BY p.generated, p.id LIMIT 1",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(backend::store::StoreError::from)
+        })
+        .await
+        .unwrap()
+}
+
+async fn issue(state: &AppState, kiosk_center: i64, body: Value) -> (StatusCode, Value) {
+    call(
+        state,
+        "POST",
+        "/api/kiosk/tickets",
+        kiosk_center,
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_crowded_center_suggests_a_quiet_neighbour_and_a_remote_ticket_keeps_its_place() {
+    let w = world().await;
+    let hong_gai = center_id(&w.state, "HONGGAI");
+    let bai_chay = center_id(&w.state, "BAICHAY");
+    let procedure = civil_status_procedure(&w.state).await;
+
+    // Thirty citizens are already waiting for civil status at Hồng Gai.
+    for _ in 0..30 {
+        let (status, _) = issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, preview) = call(
+        &w.state,
+        "GET",
+        &format!("/api/kiosk/preview?procedure_id={procedure}"),
+        hong_gai,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let stay = preview["wait"]["minutes"].as_u64().unwrap();
+    let suggestions = preview["suggestions"].as_array().unwrap();
+    assert!(
+        !suggestions.is_empty(),
+        "no suggestion at a crowded center: {preview}"
+    );
+    let best = &suggestions[0];
+    let saving = best["saving_minutes"].as_u64().unwrap();
+    assert!(saving >= 20 && saving as f64 >= 0.3 * stay as f64, "{best}");
+    assert!(suggestions.len() <= 3);
+    // A quiet center round the corner is among them.
+    assert!(
+        suggestions
+            .iter()
+            .any(|s| s["center_id"].as_i64() == Some(bai_chay)),
+        "{preview}"
+    );
+
+    // The citizen takes a remote ticket for Bãi Cháy at 08:00.
+    let issued_ms = w.state.now_ms();
+    let (status, remote) = issue(
+        &w.state,
+        hong_gai,
+        json!({ "procedure_id": procedure, "for_center_id": bai_chay }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{remote}");
+    assert_eq!(remote["ticket"]["state"], "remote");
+    assert_eq!(remote["ticket"]["center_id"].as_i64(), Some(bai_chay));
+    let remote_id = remote["ticket"]["id"].as_i64().unwrap();
+    let secret = remote["secret"].as_str().unwrap().to_string();
+    let travel_min = w
+        .state
+        .settings
+        .travel
+        .minutes(
+            {
+                let c = w.state.dir.center(hong_gai).unwrap();
+                (c.latitude, c.longitude)
+            },
+            {
+                let c = w.state.dir.center(bai_chay).unwrap();
+                (c.latitude, c.longitude)
+            },
+        )
+        .ceil() as i64;
+    assert!(travel_min > 2, "{travel_min}");
+
+    // Two local citizens at Bãi Cháy: one before the remote ticket's place, one after.
+    w.clock.advance_minutes(travel_min - 1);
+    let (_, before) = issue(&w.state, bai_chay, json!({ "procedure_id": procedure })).await;
+    w.clock.advance_minutes(2);
+    let (_, after) = issue(&w.state, bai_chay, json!({ "procedure_id": procedure })).await;
+
+    // Checking in at the wrong center is refused with the right center's name.
+    let body = json!({ "ticket_id": remote_id, "secret": secret });
+    let (status, err) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        hong_gai,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"], "wrong_center");
+    // A wrong secret looks like no ticket at all.
+    let (status, _) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        bai_chay,
+        Some(json!({ "ticket_id": remote_id, "secret": "WRONG123" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The citizen arrives three minutes late and checks in: the place is issue + travel.
+    w.clock.advance_minutes(2);
+    let (status, checked) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        bai_chay,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{checked}");
+    assert_eq!(checked["ticket"]["state"], "waiting");
+    assert_eq!(checked["wait"]["people_ahead"].as_u64(), Some(1));
+    let queue_ms: i64 = w
+        .state
+        .store
+        .read(move |conn| {
+            conn.query_row(
+                "SELECT queue_ms FROM tickets WHERE id = ?1",
+                [remote_id],
+                |r| r.get(0),
+            )
+            .map_err(backend::store::StoreError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(queue_ms, issued_ms + travel_min * 60_000);
+    // A second scan answers the same ticket without moving it.
+    let (status, again) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        bai_chay,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["ticket"]["id"], checked["ticket"]["id"]);
+
+    // A Bãi Cháy officer calls: the early local, then the remote ticket, then the late local.
+    let account: i64 = w
+        .state
+        .store
+        .read(|conn| {
+            conn.query_row(
+                "SELECT id FROM accounts WHERE username = 'baichay.canbo1'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(backend::store::StoreError::from)
+        })
+        .await
+        .unwrap();
+    let counter = w
+        .state
+        .dir
+        .counters_for(bai_chay, {
+            let f = w.state.dir.fields.iter().find(|f| f.code == "HT").unwrap();
+            f.id
+        })
+        .next()
+        .unwrap()
+        .id;
+    let mut order = Vec::new();
+    for _ in 0..3 {
+        let t = service::call_next(&w.state, account, counter)
+            .await
+            .unwrap()
+            .expect("a ticket to call");
+        order.push(t.id);
+        service::counter_action(
+            &w.state,
+            account,
+            counter,
+            t.id,
+            service::CounterAction::NoShow,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        order,
+        vec![
+            before["ticket"]["id"].as_i64().unwrap(),
+            remote_id,
+            after["ticket"]["id"].as_i64().unwrap()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_remote_ticket_expires_after_its_window_and_territorial_ones_stay() {
+    let w = world().await;
+    let hong_gai = center_id(&w.state, "HONGGAI");
+    let bai_chay = center_id(&w.state, "BAICHAY");
+    let procedure = civil_status_procedure(&w.state).await;
+    let (status, remote) = issue(
+        &w.state,
+        hong_gai,
+        json!({ "procedure_id": procedure, "for_center_id": bai_chay }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let body = json!({ "ticket_id": remote["ticket"]["id"], "secret": remote["secret"] });
+    w.clock.advance_minutes(60 + REMOTE_CHECK_IN_GRACE_MIN);
+    let (status, err) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        bai_chay,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"], "expired");
+    let (status, err) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        bai_chay,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"], "not_remote");
+
+    // A territorial procedure is never sent elsewhere, even when asked.
+    let territorial: i64 = w
+        .state
+        .store
+        .read(|conn| {
+            conn.query_row(
+                "SELECT id FROM procedures WHERE non_territorial = 0 AND level = 'commune' LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(backend::store::StoreError::from)
+        })
+        .await
+        .unwrap();
+    let (status, err) = issue(
+        &w.state,
+        hong_gai,
+        json!({ "procedure_id": territorial, "for_center_id": bai_chay }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+}
+
+#[tokio::test]
+async fn the_hint_names_the_field_that_needs_a_counter() {
+    let w = world().await;
+    let hong_gai = center_id(&w.state, "HONGGAI");
+    let procedure = civil_status_procedure(&w.state).await;
+    let (status, quiet) = call(
+        &w.state,
+        "GET",
+        &format!("/api/centers/{hong_gai}/hint"),
+        hong_gai,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{quiet}");
+    assert!(quiet["move_to_field_id"].is_null(), "{quiet}");
+
+    // Hồng Gai's officers sign in at every counter; then civil status gets crowded.
+    let accounts: Vec<i64> = w
+        .state
+        .store
+        .read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id FROM accounts WHERE username LIKE 'honggai.canbo%' ORDER BY id",
+            )?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            Ok::<_, backend::store::StoreError>(ids)
+        })
+        .await
+        .unwrap();
+    let counters: Vec<i64> = w.state.dir.counters_of(hong_gai).map(|c| c.id).collect();
+    for (account, counter) in accounts.iter().zip(counters.iter().rev()) {
+        service::open_counter(&w.state, *account, *counter)
+            .await
+            .unwrap();
+    }
+    for _ in 0..25 {
+        issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
+    }
+    let (status, hint) = call(
+        &w.state,
+        "GET",
+        &format!("/api/centers/{hong_gai}/hint"),
+        hong_gai,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let ht = w
+        .state
+        .dir
+        .fields
+        .iter()
+        .find(|f| f.code == "HT")
+        .unwrap()
+        .id;
+    assert_eq!(hint["move_to_field_id"].as_i64(), Some(ht), "{hint}");
+    assert!(hint["message_vi"].as_str().unwrap().contains("Hộ tịch"));
+}
