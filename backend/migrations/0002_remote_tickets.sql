@@ -1,4 +1,5 @@
--- 0002: remote tickets (issued at one center's kiosk for another center).
+-- 0002: remote tickets (issued at one center's kiosk for another center), and the
+-- model estimate kept with each ticket for the estimator's calibration.
 -- A remote ticket belongs to the center that will serve it (tickets.center_id) and draws
 -- its number there; these columns say where it was issued and when it must be checked in.
 
@@ -10,4 +11,7 @@ ALTER TABLE tickets ADD COLUMN travel_min INTEGER CHECK (travel_min >= 0);
 ALTER TABLE tickets ADD COLUMN check_in_deadline_ms INTEGER;
 -- When the citizen scanned the ticket at the serving center's kiosk.
 ALTER TABLE tickets ADD COLUMN checked_in_ms INTEGER;
+-- The estimator's model wait when the ticket was issued, before calibration: comparing
+-- it with the wait that followed teaches the estimator (core::estimate::calibration_factor).
+ALTER TABLE tickets ADD COLUMN model_wait_min REAL;
 CREATE INDEX tickets_remote ON tickets (state, check_in_deadline_ms) WHERE state = 'remote';

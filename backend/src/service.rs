@@ -261,23 +261,151 @@ pub fn estimate_for(
     field_id: i64,
     people_ahead: u32,
 ) -> rusqlite::Result<wire::WaitEstimate> {
-    let (open, busy, configured) = counter_load(conn, dir, center_id, field_id)?;
-    let (service_min, samples) = service_minutes(conn, center_id, field_id)?;
-    let e = estimate::estimate(QueueLoad {
-        people_ahead,
-        counters_open: open,
-        counters_busy: busy,
-        counters_configured: configured,
-        service_min,
-        samples,
-    });
-    Ok(wire::WaitEstimate {
-        people_ahead: e.people_ahead,
-        minutes: e.minutes,
-        low_minutes: e.low,
-        high_minutes: e.high,
-        counters_open: e.counters_open,
-    })
+    Ok(estimate_with_model(conn, dir, center_id, field_id, people_ahead)?.0)
+}
+
+/// Calls of a (center, field) the calibration learns from, and the least model wait that
+/// teaches it (the simulator uses the same two numbers).
+const CALIBRATION_RECENT: u32 = 30;
+const CALIBRATION_MIN_MODEL_MIN: f64 = 5.0;
+
+/// The estimate shown, and the model's minutes before calibration (stored with a new
+/// ticket so that later estimates can learn how far the model ran from reality).
+///
+/// The model counts the work waiting in the whole pool of fields and open counters that
+/// share counters with this field (`estimate::shared_pool`): a counter that also serves
+/// another field is not the field's alone. Of the pool's other fields, the share ahead of
+/// the citizen is taken to be their share of their own field's queue (all of it for a
+/// newcomer).
+pub fn estimate_with_model(
+    conn: &Connection,
+    dir: &Directory,
+    center_id: i64,
+    field_id: i64,
+    people_ahead: u32,
+) -> rusqlite::Result<(wire::WaitEstimate, Option<f64>)> {
+    let (open_here, _, configured) = counter_load(conn, dir, center_id, field_id)?;
+    let (own_service, samples) = service_minutes(conn, center_id, field_id)?;
+    let mut is_open =
+        conn.prepare_cached("SELECT 1 FROM counter_sessions WHERE counter_id = ?1")?;
+    let mut is_busy = conn.prepare_cached(
+        "SELECT 1 FROM tickets WHERE counter_id = ?1 AND state IN ('called', 'serving') LIMIT 1",
+    )?;
+    let mut open_counters = Vec::new();
+    for c in dir.counters_of(center_id) {
+        if is_open.exists([c.id])? {
+            open_counters.push(c);
+        }
+    }
+    let load = if open_here == 0 {
+        // No counter of the field is open: the configured ones are expected to open.
+        QueueLoad {
+            people_ahead,
+            counters_open: 0,
+            counters_busy: 0,
+            counters_configured: configured,
+            service_min: own_service,
+            samples,
+        }
+    } else {
+        let fields_of: Vec<&[i64]> = open_counters.iter().map(|c| c.fields.as_slice()).collect();
+        let (pool, pool_fields) = estimate::shared_pool(field_id, &fields_of);
+        let day = business_day_of_center_queue(conn, center_id)?;
+        let waiting: Vec<(i64, u32)> = match &day {
+            Some(day) => waiting_by_field(conn, center_id, day)?,
+            None => Vec::new(),
+        };
+        let own_waiting = waiting
+            .iter()
+            .find(|(f, _)| *f == field_id)
+            .map_or(0, |(_, n)| *n);
+        let position_share = if own_waiting == 0 {
+            1.0
+        } else {
+            (people_ahead as f64 / own_waiting as f64).min(1.0)
+        };
+        let mut ahead = people_ahead as f64;
+        let mut work = people_ahead as f64 * own_service;
+        for &(f, n) in waiting
+            .iter()
+            .filter(|(f, _)| *f != field_id && pool_fields.contains(f))
+        {
+            let others = n as f64 * position_share;
+            ahead += others;
+            work += others * service_minutes(conn, center_id, f)?.0;
+        }
+        let mut busy = 0;
+        for &k in &pool {
+            if is_busy.exists([open_counters[k].id])? {
+                busy += 1;
+            }
+        }
+        QueueLoad {
+            people_ahead: ahead.round() as u32,
+            counters_open: pool.len() as u32,
+            counters_busy: busy,
+            counters_configured: configured,
+            service_min: if ahead > 0.0 {
+                work / ahead
+            } else {
+                own_service
+            },
+            samples,
+        }
+    };
+    let raw = estimate::estimate(load);
+    let recent = recent_model_and_actual(conn, center_id, field_id)?;
+    let e = estimate::calibrated(raw, estimate::calibration_factor(&recent));
+    Ok((
+        wire::WaitEstimate {
+            people_ahead,
+            minutes: e.minutes,
+            low_minutes: e.low,
+            high_minutes: e.high,
+            counters_open: open_here,
+        },
+        raw.minutes.map(f64::from),
+    ))
+}
+
+/// The business day of the center's open queue: the latest day with a ticket (today in
+/// practice). Read from the data so that the estimate needs no clock.
+fn business_day_of_center_queue(
+    conn: &Connection,
+    center_id: i64,
+) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT MAX(business_day) FROM tickets WHERE center_id = ?1")?
+        .query_row([center_id], |r| r.get(0))
+}
+
+/// (model minutes, actual minutes) of the latest calls of (center, field).
+fn recent_model_and_actual(
+    conn: &Connection,
+    center_id: i64,
+    field_id: i64,
+) -> rusqlite::Result<Vec<(f64, f64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT model_wait_min, MAX(called_ms - queue_ms, 0) / 60000.0 FROM tickets
+         WHERE center_id = ?1 AND field_id = ?2 AND called_ms IS NOT NULL AND model_wait_min >= ?3
+         ORDER BY called_ms DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            center_id,
+            field_id,
+            CALIBRATION_MIN_MODEL_MIN,
+            CALIBRATION_RECENT
+        ],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    rows.collect()
+}
+
+/// Stores the model's estimate with a new ticket, for the calibration.
+fn store_model_wait(conn: &Connection, ticket_id: i64, model: Option<f64>) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE tickets SET model_wait_min = ?2 WHERE id = ?1")?
+        .execute(params![ticket_id, model])?;
+    Ok(())
 }
 
 /// People ahead of a new ticket (or of an existing one issued at `before_ms`).
@@ -487,7 +615,8 @@ pub async fn issue_ticket(
             ])?;
             let id = conn.last_insert_rowid();
             log_event(conn, id, now, actor, "issue", None, TicketState::Waiting, None, None)?;
-            let wait = estimate_for(conn, dir, center_id, p.field_id, ahead)?;
+            let (wait, model) = estimate_with_model(conn, dir, center_id, p.field_id, ahead)?;
+            store_model_wait(conn, id, model)?;
             Ok(Issued { ticket: load_ticket(conn, id)?, wait })
         })
         .await?;
@@ -930,7 +1059,8 @@ pub async fn issue_remote_ticket(
             let id = conn.last_insert_rowid();
             let detail = format!("from_center={from_center_id} travel_min={travel_min}");
             log_event(conn, id, now, actor, "issue", None, TicketState::Remote, None, Some(&detail))?;
-            let wait = estimate_for(conn, dir, to_center_id, p.field_id, ahead)?;
+            let (wait, model) = estimate_with_model(conn, dir, to_center_id, p.field_id, ahead)?;
+            store_model_wait(conn, id, model)?;
             Ok(RemoteIssued {
                 issued: Issued { ticket: load_ticket(conn, id)?, wait },
                 travel_min,

@@ -33,19 +33,6 @@ pub fn province_prior_minutes(province_recent_min: &[f64]) -> f64 {
     learned_service_minutes(province_recent_min, DEFAULT_SERVICE_MINUTES)
 }
 
-/// The share of one counter's time that goes to a field when the counter serves several.
-///
-/// The call policy serves the longest relative wait first, so a counter divides its time
-/// between its fields roughly by the work waiting in each. The newcomer counts in its own
-/// field: a counter whose other fields are empty is all theirs.
-pub fn counter_share(work_this_field: f64, work_all_its_fields: f64, newcomer_work: f64) -> f64 {
-    let all = work_all_its_fields + newcomer_work;
-    if all <= 0.0 {
-        return 1.0;
-    }
-    ((work_this_field + newcomer_work) / all).clamp(0.0, 1.0)
-}
-
 /// The counters and fields that form one queue with `field`.
 ///
 /// A counter that serves several fields calls them by relative wait (see
@@ -146,30 +133,6 @@ pub struct Estimate {
 
 /// The point estimate in minutes, unrounded; `None` when there is no basis.
 pub fn expected_wait_minutes(load: QueueLoad) -> Option<f64> {
-    expected_wait_shared(load, None)
-}
-
-/// Like [`expected_wait_minutes`], but the counters that serve the field also serve other
-/// fields: `effective_counters` (the sum of [`counter_share`] over the open counters) is
-/// the capacity the field really gets. `None` means every counter is the field's alone.
-pub fn expected_wait_shared(load: QueueLoad, effective_counters: Option<f64>) -> Option<f64> {
-    let point = expected_wait_dedicated(load)?;
-    let Some(effective) = effective_counters else {
-        return Some(point);
-    };
-    if point == 0.0 || load.counters_open == 0 {
-        return Some(point);
-    }
-    // Only the queueing part scales with the share: the half service of the citizen at
-    // the counter is the same however the counter divides its time afterwards.
-    let effective = effective.clamp(0.25, load.counters_open as f64);
-    let busy = load.counters_busy.min(load.counters_open);
-    let free = load.counters_open - busy;
-    let position = (load.people_ahead - free) as f64;
-    Some((position / effective + 0.5) * load.service_min)
-}
-
-fn expected_wait_dedicated(load: QueueLoad) -> Option<f64> {
     let (counters, busy) = if load.counters_open > 0 {
         (
             load.counters_open,
@@ -189,12 +152,6 @@ fn expected_wait_dedicated(load: QueueLoad) -> Option<f64> {
 }
 
 pub fn estimate(load: QueueLoad) -> Estimate {
-    estimate_shared(load, None)
-}
-
-/// The estimate with a range, for counters shared between fields (see
-/// [`expected_wait_shared`]).
-pub fn estimate_shared(load: QueueLoad, effective_counters: Option<f64>) -> Estimate {
     let base = Estimate {
         people_ahead: load.people_ahead,
         counters_open: load.counters_open,
@@ -202,7 +159,7 @@ pub fn estimate_shared(load: QueueLoad, effective_counters: Option<f64>) -> Esti
         low: None,
         high: None,
     };
-    let Some(point) = expected_wait_shared(load, effective_counters) else {
+    let Some(point) = expected_wait_minutes(load) else {
         return base;
     };
     // Uncertainty: narrower once the service time is learned and counters are really open.
@@ -285,6 +242,93 @@ mod tests {
             let e = estimate(l);
             assert_eq!((e.minutes, e.low, e.high), (minutes, low, high), "{name}");
             assert_eq!(e.people_ahead, l.people_ahead);
+        }
+    }
+
+    #[test]
+    fn cold_start_borrows_the_province_prior() {
+        // (name, province recent, center recent, expected minutes)
+        let cases: Vec<(&str, Vec<f64>, Vec<f64>, f64)> = vec![
+            (
+                "nothing anywhere: the default",
+                vec![],
+                vec![],
+                DEFAULT_SERVICE_MINUTES,
+            ),
+            (
+                "new center, land takes 14 province-wide",
+                vec![14.0; 195],
+                vec![],
+                13.85,
+            ),
+            (
+                "the center's own samples take over",
+                vec![14.0; 195],
+                vec![20.0; 45],
+                19.385,
+            ),
+            (
+                "one odd sample moves it little",
+                vec![4.0; 195],
+                vec![30.0],
+                8.417,
+            ),
+        ];
+        for (name, province, center, expected) in cases {
+            let prior = province_prior_minutes(&province);
+            let got = learned_service_minutes(&center, prior);
+            assert!((got - expected).abs() < 0.01, "{name}: {got}");
+        }
+    }
+
+    #[test]
+    fn calibration_table() {
+        // (name, recent (model, actual), expected factor)
+        let cases: Vec<(&str, Vec<(f64, f64)>, f64)> = vec![
+            ("no history: the model as is", vec![], 1.0),
+            (
+                "reality a third longer, many samples",
+                vec![(30.0, 40.0); 45],
+                1.3,
+            ),
+            (
+                "few samples are shrunk towards one",
+                vec![(30.0, 60.0); 5],
+                1.5,
+            ),
+            ("one sample", vec![(30.0, 45.0)], 1.083),
+            ("shorter than the model", vec![(30.0, 24.0); 45], 0.82),
+            ("an absurd morning is capped", vec![(10.0, 200.0); 30], 1.5),
+            ("and so is an empty one", vec![(60.0, 0.0); 30], 0.67),
+        ];
+        for (name, recent, expected) in cases {
+            let got = calibration_factor(&recent);
+            assert!((got - expected).abs() < 0.01, "{name}: {got}");
+        }
+        let unknown = estimate(load(5, 0, 0, 0));
+        assert_eq!(calibrated(unknown, 1.4), unknown, "unknown stays unknown");
+        let e = calibrated(estimate(load(3, 1, 1, 1)), 1.2);
+        assert_eq!((e.minutes, e.low, e.high), (Some(42), Some(31), Some(55)));
+    }
+
+    #[test]
+    fn shared_pools() {
+        let hall: Vec<&[i64]> = vec![&[1], &[1, 2], &[2, 3], &[4, 5], &[6]];
+        // (name, field, expected counters, expected fields)
+        let cases: Vec<(&str, i64, Vec<usize>, Vec<i64>)> = vec![
+            (
+                "a chain of shared counters is one pool",
+                1,
+                vec![0, 1, 2],
+                vec![1, 2, 3],
+            ),
+            ("from the other end", 3, vec![0, 1, 2], vec![1, 2, 3]),
+            ("a counter with two fields", 5, vec![3], vec![4, 5]),
+            ("a dedicated counter", 6, vec![4], vec![6]),
+            ("no counter open for the field", 9, vec![], vec![9]),
+        ];
+        for (name, field, counters, fields) in cases {
+            assert_eq!(shared_pool(field, &hall), (counters, fields), "{name}");
         }
     }
 

@@ -2,8 +2,9 @@
 //!
 //! It exists to answer two questions with numbers before a citizen is ever sent across
 //! town: do suggestions shorten waits, and are the wait estimates honest? So it calls the
-//! very functions the backend calls — [`estimate::estimate_shared`] with
-//! [`estimate::learned_service_minutes`] and [`estimate::province_prior_minutes`] for the
+//! very functions the backend calls — [`estimate::estimate`] over the
+//! [`estimate::shared_pool`], with [`estimate::learned_service_minutes`],
+//! [`estimate::province_prior_minutes`] and [`estimate::calibration_factor`] for the
 //! estimate, [`suggest::suggest`] with the [`TravelModel`] for suggestions, and
 //! [`policy::choose_next_across`] for every call at a counter — and only replaces SQLite
 //! with vectors and the wall clock with an event queue.
