@@ -284,7 +284,8 @@ mod tests {
     #[test]
     fn calibration_table() {
         // (name, recent (model, actual), expected factor)
-        let cases: Vec<(&str, Vec<(f64, f64)>, f64)> = vec![
+        type Case = (&'static str, Vec<(f64, f64)>, f64);
+        let cases: Vec<Case> = vec![
             ("no history: the model as is", vec![], 1.0),
             (
                 "reality a third longer, many samples",

@@ -94,7 +94,8 @@ mod tests {
     #[test]
     fn table() {
         // (name, fields, expected (to, from))
-        let cases: Vec<(&str, Vec<FieldPressure>, Option<(i64, Option<i64>)>)> = vec![
+        type Case = (&'static str, Vec<FieldPressure>, Option<(i64, Option<i64>)>);
+        let cases: Vec<Case> = vec![
             ("empty center", vec![], None),
             ("all within target", vec![f(1, 3, 1), f(2, 5, 2)], None),
             (

@@ -230,7 +230,14 @@ mod tests {
             ..c(10, 1, true, 0)
         };
         // (name, counter fields, consecutive, waiting, expected (id, run))
-        let cases: Vec<(&str, Vec<i64>, u32, Vec<Candidate>, Option<(i64, u32)>)> = vec![
+        type Case = (
+            &'static str,
+            Vec<i64>,
+            u32,
+            Vec<Candidate>,
+            Option<(i64, u32)>,
+        );
+        let cases: Vec<Case> = vec![
             ("empty queue", vec![1], 0, vec![], None),
             (
                 "other fields only",
@@ -326,7 +333,8 @@ mod tests {
         let min = 60_000;
         let now = 100 * min;
         // (name, consecutive, waiting, expected (id, run))
-        let cases: Vec<(&str, u32, Vec<Candidate>, Option<(i64, u32)>)> = vec![
+        type Case = (&'static str, u32, Vec<Candidate>, Option<(i64, u32)>);
+        let cases: Vec<Case> = vec![
             ("nothing waiting", 0, vec![], None),
             (
                 "shorter target wins at equal waits",

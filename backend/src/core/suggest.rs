@@ -150,7 +150,8 @@ mod tests {
             ..alt(7, 5.0, 0.0)
         };
         // (name, stay, non-territorial, alternatives, expected ids)
-        let cases: Vec<(&str, Option<f64>, bool, Vec<Alternative>, Vec<i64>)> = vec![
+        type Case = (&'static str, Option<f64>, bool, Vec<Alternative>, Vec<i64>);
+        let cases: Vec<Case> = vec![
             (
                 "big saving",
                 Some(90.0),
@@ -224,6 +225,69 @@ mod tests {
         ];
         for (name, stay, nt, alts, expected) in cases {
             let got: Vec<i64> = suggest(stay, nt, &alts, t)
+                .iter()
+                .map(|p| p.center_id)
+                .collect();
+            assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn thresholds_are_configurable() {
+        let default = Thresholds::default();
+        let lenient = Thresholds {
+            min_saving_min: 10.0,
+            ..default
+        };
+        let strict = Thresholds {
+            min_saving_share: 0.5,
+            ..default
+        };
+        let single = Thresholds {
+            max_results: 1,
+            ..default
+        };
+        // (name, stay, alternatives, thresholds, expected ids)
+        type Case = (&'static str, f64, Vec<Alternative>, Thresholds, Vec<i64>);
+        let cases: Vec<Case> = vec![
+            (
+                "15 minutes saved: too few by default",
+                30.0,
+                vec![alt(2, 5.0, 10.0)],
+                default,
+                vec![],
+            ),
+            (
+                "15 minutes saved: enough with a 10-minute floor",
+                30.0,
+                vec![alt(2, 5.0, 10.0)],
+                lenient,
+                vec![2],
+            ),
+            (
+                "40% saved: enough by default",
+                50.0,
+                vec![alt(2, 10.0, 20.0)],
+                default,
+                vec![2],
+            ),
+            (
+                "40% saved: too little when half must be saved",
+                50.0,
+                vec![alt(2, 10.0, 20.0)],
+                strict,
+                vec![],
+            ),
+            (
+                "one result when one is asked for",
+                120.0,
+                vec![alt(2, 10.0, 5.0), alt(3, 5.0, 5.0)],
+                single,
+                vec![3],
+            ),
+        ];
+        for (name, stay, alts, t, expected) in cases {
+            let got: Vec<i64> = suggest(Some(stay), true, &alts, t)
                 .iter()
                 .map(|p| p.center_id)
                 .collect();
