@@ -100,6 +100,7 @@ fn main() -> anyhow::Result<()> {
         }
     } else {
         print!("{}", table(&reports));
+        print!("{}", busiest(&reports, 6));
         let stay = reports[0].mean_wait_min;
         let suggest = reports[1].mean_wait_min;
         if stay > 0.0 {
@@ -176,6 +177,44 @@ fn table(reports: &[Report]) -> String {
             r.estimate_median_abs_error_min,
         );
     }
+    out
+}
+
+/// The centers with the longest mean wait when everyone stays, and what suggest made of
+/// them: the scenario's overloaded centers, shown so that nobody has to trust the mean.
+fn busiest(reports: &[Report], n: usize) -> String {
+    let mut out = String::new();
+    let stay = &reports[0].by_center;
+    let mut order: Vec<usize> = (0..stay.len()).collect();
+    order.sort_by(|&a, &b| stay[b].3.total_cmp(&stay[a].3));
+    let _ = writeln!(
+        out,
+        "busiest centers (mean wait of citizens who took their ticket there):"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<12} {:>9} {:>9} {:>10} {:>12} {:>11}",
+        "center", "citizens", "counters", "stay min", "suggest min", "pooled min"
+    );
+    for &i in order.iter().take(n) {
+        let (code, citizens, staffed, stay_mean) = &stay[i];
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>9} {:>9} {:>10.1} {:>12.1} {:>11.1}",
+            code,
+            citizens,
+            staffed,
+            stay_mean,
+            reports[1].by_center[i].3,
+            reports[2].by_center[i].3
+        );
+    }
+    let idle = stay.iter().filter(|c| c.3 < 5.0).count();
+    let _ = writeln!(
+        out,
+        "  centers with a mean wait under 5 minutes when everyone stays: {idle} of {}",
+        stay.len()
+    );
     out
 }
 

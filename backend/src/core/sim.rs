@@ -402,6 +402,9 @@ pub struct Report {
     pub estimate_samples: usize,
     /// Mean wait by hour of issue: (local hour, mean minutes, citizens).
     pub hourly: Vec<(u32, f64, usize)>,
+    /// By the center where citizens took their ticket: (center code, citizens, staffed
+    /// counters, mean wait minutes), in the province's order.
+    pub by_center: Vec<(String, usize, usize, f64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -801,6 +804,31 @@ impl<'w> Run<'w> {
                 slot.1 /= slot.2 as f64;
             }
         }
+        let mut by_center: Vec<(String, usize, usize, f64)> = self
+            .world
+            .centers
+            .iter()
+            .map(|c| {
+                let staffed = c
+                    .counters
+                    .iter()
+                    .filter(|&&k| self.world.counters[k].staffed)
+                    .count();
+                (c.code.clone(), 0, staffed, 0.0)
+            })
+            .collect();
+        for (i, c) in citizens.iter().enumerate() {
+            if let Some(called) = self.called[i] {
+                let slot = &mut by_center[c.center];
+                slot.1 += 1;
+                slot.3 += (called - c.issue_ms) as f64 / MINUTE_MS as f64;
+            }
+        }
+        for slot in &mut by_center {
+            if slot.1 > 0 {
+                slot.3 /= slot.1 as f64;
+            }
+        }
         let n = waits.len();
         waits.sort_by(f64::total_cmp);
         Report {
@@ -823,6 +851,7 @@ impl<'w> Run<'w> {
             estimate_median_abs_error_min: median(errors_min),
             estimate_samples: errors_pct.len(),
             hourly,
+            by_center,
         }
     }
 }
