@@ -336,9 +336,12 @@ pub fn estimate_with_model(
             ahead += others;
             work += others * service_minutes(conn, center_id, f)?.0;
         }
+        // A free counter of the pool that cannot serve this field is no use to the
+        // newcomer: for the "served at once" test it counts as busy.
         let mut busy = 0;
         for &k in &pool {
-            if is_busy.exists([open_counters[k].id])? {
+            let counter = open_counters[k];
+            if !counter.fields.contains(&field_id) || is_busy.exists([counter.id])? {
                 busy += 1;
             }
         }

@@ -128,6 +128,8 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn json(r: &Report) -> String {
+    // With no citizen who waited long enough to measure, the error is unknown, not zero.
+    let measured = |x: f64| (r.estimate_samples > 0).then(|| round1(x));
     serde_json::json!({
         "policy": r.policy.as_str(),
         "citizens": r.citizens,
@@ -136,8 +138,8 @@ fn json(r: &Report) -> String {
         "p95_wait_min": round1(r.p95_wait_min),
         "max_wait_min": round1(r.max_wait_min),
         "share_within_30_min": (r.share_within_30_min * 1000.0).round() / 1000.0,
-        "estimate_median_abs_error_pct": round1(r.estimate_median_abs_error_pct),
-        "estimate_median_abs_error_min": round1(r.estimate_median_abs_error_min),
+        "estimate_median_abs_error_pct": measured(r.estimate_median_abs_error_pct),
+        "estimate_median_abs_error_min": measured(r.estimate_median_abs_error_min),
         "estimate_samples": r.estimate_samples,
     })
     .to_string()
@@ -163,9 +165,16 @@ fn table(reports: &[Report]) -> String {
         "est err min"
     );
     for r in reports {
+        let err = |x: f64| {
+            if r.estimate_samples > 0 {
+                format!("{x:.1}")
+            } else {
+                "n/a".to_string()
+            }
+        };
         let _ = writeln!(
             out,
-            "{:<8} {:>9} {:>6} {:>9.1} {:>8.1} {:>8.1} {:>8.1}% {:>11.1} {:>10.1}",
+            "{:<8} {:>9} {:>6} {:>9.1} {:>8.1} {:>8.1} {:>8.1}% {:>11} {:>10}",
             r.policy.as_str(),
             r.citizens,
             r.moved,
@@ -173,8 +182,8 @@ fn table(reports: &[Report]) -> String {
             r.p95_wait_min,
             r.max_wait_min,
             r.share_within_30_min * 100.0,
-            r.estimate_median_abs_error_pct,
-            r.estimate_median_abs_error_min,
+            err(r.estimate_median_abs_error_pct),
+            err(r.estimate_median_abs_error_min),
         );
     }
     out

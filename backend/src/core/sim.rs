@@ -557,9 +557,14 @@ impl<'w> Run<'w> {
             }
         }
         let open = pool.len() as u32;
+        // A free counter of the pool that cannot serve this field is no use to the
+        // newcomer: for the "served at once" test it counts as busy.
         let busy = pool
             .iter()
-            .filter(|&&p| self.current[open_counters[p]].is_some())
+            .filter(|&&p| {
+                let k = open_counters[p];
+                self.current[k].is_some() || !world.counters[k].fields.contains(&field)
+            })
             .count() as u32;
         let configured = if self.policy == Policy::Pooled {
             open
