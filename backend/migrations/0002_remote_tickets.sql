@@ -15,3 +15,8 @@ ALTER TABLE tickets ADD COLUMN checked_in_ms INTEGER;
 -- it with the wait that followed teaches the estimator (core::estimate::calibration_factor).
 ALTER TABLE tickets ADD COLUMN model_wait_min REAL;
 CREATE INDEX tickets_remote ON tickets (state, check_in_deadline_ms) WHERE state = 'remote';
+-- The estimator reads the latest finished tickets of a field province-wide (the prior for
+-- cold starts) and the latest calls of a (center, field) (the calibration) for every
+-- center a suggestion considers; without these it would scan every ticket ever issued.
+CREATE INDEX tickets_field_done ON tickets (field_id, finished_ms) WHERE state = 'done';
+CREATE INDEX tickets_calls ON tickets (center_id, field_id, called_ms) WHERE called_ms IS NOT NULL;

@@ -379,8 +379,12 @@ fn business_day_of_center_queue(
     conn: &Connection,
     center_id: i64,
 ) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached("SELECT MAX(business_day) FROM tickets WHERE center_id = ?1")?
-        .query_row([center_id], |r| r.get(0))
+    // ORDER BY … LIMIT 1 walks the (center, day, state) index from its end.
+    conn.prepare_cached(
+        "SELECT business_day FROM tickets WHERE center_id = ?1 ORDER BY business_day DESC LIMIT 1",
+    )?
+    .query_row([center_id], |r| r.get(0))
+    .optional()
 }
 
 /// (model minutes, actual minutes) of the latest calls of (center, field).
