@@ -487,8 +487,10 @@ impl Interpreter {
                     }
                     b'r' => {
                         need(3)?;
-                        // Paper sensor status: bits 0-1 near end, bits 2-3 paper end.
-                        if data[2] == 1 || data[2] == b'1' {
+                        // Paper sensor status: bits 0-1 near end, bits 2-3 paper end. It is
+                        // not a real-time command: an offline printer holds it in its buffer,
+                        // which is how the host learns that a job did not finish.
+                        if (data[2] == 1 || data[2] == b'1') && !self.offline() {
                             let mut reply = 0u8;
                             if self.faults.paper_near_end {
                                 reply |= 0x03;

@@ -6,4 +6,8 @@
 //! - [`interpreter`]: an ESC/POS interpreter that turns bytes into paper (pure).
 pub mod interpreter;
 pub mod layout;
+pub mod printer;
 pub mod raster;
+pub mod status;
+pub mod transport;
+pub mod virtual_printer;
