@@ -8,6 +8,7 @@ pub mod interpreter;
 pub mod layout;
 pub mod printer;
 pub mod raster;
+pub mod scanner;
 pub mod status;
 pub mod transport;
 pub mod virtual_printer;
