@@ -113,6 +113,21 @@ pub struct ReceiptLayout {
 /// Encodes a queue ticket; the result is at most about 8 KB for ordinary content so that
 /// it prints in about a second over a 115,200-baud serial line.
 pub fn encode_ticket(ticket: &TicketLayout, paper: Paper) -> Vec<u8> {
+    compose_ticket(ticket, paper).finish()
+}
+
+/// The lines of a ticket that are sent as raster images, in print order, with the style
+/// each is drawn in; tests render them again and look for them on the virtual printer's paper.
+pub fn ticket_raster_lines(ticket: &TicketLayout, paper: Paper) -> Vec<(String, TextStyle)> {
+    compose_ticket(ticket, paper).raster_lines
+}
+
+/// The lines of a receipt that are sent as raster images, like [`ticket_raster_lines`].
+pub fn receipt_raster_lines(receipt: &ReceiptLayout, paper: Paper) -> Vec<(String, TextStyle)> {
+    compose_receipt(receipt, paper).raster_lines
+}
+
+fn compose_ticket(ticket: &TicketLayout, paper: Paper) -> Composer {
     let s = paper.scale();
     let mut doc = Composer::new(paper);
     doc.text(
@@ -156,11 +171,15 @@ pub fn encode_ticket(ticket: &TicketLayout, paper: Paper) -> Vec<u8> {
     for line in &ticket.footer_lines {
         doc.text(line, TextStyle::regular(17.0 * s), Align::Center);
     }
-    doc.finish()
+    doc
 }
 
 /// Encodes a dossier receipt.
 pub fn encode_receipt(receipt: &ReceiptLayout, paper: Paper) -> Vec<u8> {
+    compose_receipt(receipt, paper).finish()
+}
+
+fn compose_receipt(receipt: &ReceiptLayout, paper: Paper) -> Composer {
     let s = paper.scale();
     let mut doc = Composer::new(paper);
     doc.text(
@@ -189,7 +208,7 @@ pub fn encode_receipt(receipt: &ReceiptLayout, paper: Paper) -> Vec<u8> {
     for line in &receipt.footer_lines {
         doc.text(line, TextStyle::regular(17.0 * s), Align::Center);
     }
-    doc.finish()
+    doc
 }
 
 /// Horizontal placement of a line.
@@ -238,6 +257,8 @@ struct Composer {
     printer: Printer<CaptureDriver>,
     capture: CaptureDriver,
     paper: Paper,
+    /// Every line sent as a raster image, with its style, in order.
+    raster_lines: Vec<(String, TextStyle)>,
 }
 
 /// The `escpos` builder fails only for out-of-range arguments, which this module never
@@ -255,6 +276,7 @@ impl Composer {
             printer,
             capture,
             paper,
+            raster_lines: Vec::new(),
         }
     }
 
@@ -289,6 +311,7 @@ impl Composer {
             }
             self.raster(&bitmap, align);
             self.gap(LINE_GAP);
+            self.raster_lines.push((line, style));
         }
     }
 

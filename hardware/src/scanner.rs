@@ -137,7 +137,7 @@ impl LineAssembler {
         }
         let line = String::from_utf8_lossy(&self.buf)
             .chars()
-            .filter(|&c| c != char::REPLACEMENT_CHARACTER)
+            .filter(|&c| c != char::REPLACEMENT_CHARACTER && !c.is_control())
             .collect::<String>();
         self.buf.clear();
         let code = line.trim();
@@ -350,7 +350,7 @@ fn valid_secret(secret: &str) -> bool {
 
 /// The value of `name` in a URL query string, percent-decoded for the few characters codes
 /// may contain.
-fn query_value<'a>(query: &'a str, name: &str) -> Option<String> {
+fn query_value(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         (key == name).then(|| percent_decode(value))
