@@ -113,13 +113,13 @@ pub struct ReceiptLayout {
 /// Encodes a queue ticket; the result is at most about 8 KB for ordinary content so that
 /// it prints in about a second over a 115,200-baud serial line.
 pub fn encode_ticket(ticket: &TicketLayout, paper: Paper) -> Vec<u8> {
-    compose_ticket(ticket, paper).finish()
+    fitted_ticket(ticket, paper).0
 }
 
 /// The lines of a ticket that are sent as raster images, in print order, with the style
 /// each is drawn in; tests render them again and look for them on the virtual printer's paper.
 pub fn ticket_raster_lines(ticket: &TicketLayout, paper: Paper) -> Vec<(String, TextStyle)> {
-    compose_ticket(ticket, paper).raster_lines
+    fitted_ticket(ticket, paper).1
 }
 
 /// The lines of a receipt that are sent as raster images, like [`ticket_raster_lines`].
@@ -127,8 +127,27 @@ pub fn receipt_raster_lines(receipt: &ReceiptLayout, paper: Paper) -> Vec<(Strin
     compose_receipt(receipt, paper).raster_lines
 }
 
-fn compose_ticket(ticket: &TicketLayout, paper: Paper) -> Composer {
-    let s = paper.scale();
+/// The most bytes a ticket should take: about 0.7 s at 115,200 baud.
+pub const TICKET_BUDGET: usize = 8 * 1024;
+
+/// Encodes the ticket at the paper's normal text size, or a little smaller when long names
+/// would push it past [`TICKET_BUDGET`]; text is never cut to fit.
+fn fitted_ticket(ticket: &TicketLayout, paper: Paper) -> (Vec<u8>, Vec<(String, TextStyle)>) {
+    let mut best = None;
+    for step in [1.0, 0.92, 0.85, 0.78] {
+        let mut composer = compose_ticket(ticket, paper, paper.scale() * step);
+        let lines = std::mem::take(&mut composer.raster_lines);
+        let bytes = composer.finish();
+        let fits = bytes.len() <= TICKET_BUDGET;
+        best = Some((bytes, lines));
+        if fits {
+            break;
+        }
+    }
+    best.expect("at least one size was tried")
+}
+
+fn compose_ticket(ticket: &TicketLayout, paper: Paper, s: f32) -> Composer {
     let mut doc = Composer::new(paper);
     doc.text(
         &ticket.center_name,
@@ -297,8 +316,13 @@ impl Composer {
         self.justify(align);
         if raster::is_printer_text(text) {
             self.printer.bold(style.bold).expect(BUILDER);
-            for line in wrap_columns(text, self.paper.font_a_columns()) {
-                self.printer.writeln(&line).expect(BUILDER);
+            // A leading space on left-aligned lines keeps them off the paper edge, like the
+            // margin given to raster lines.
+            let indent = if align == Align::Left { " " } else { "" };
+            for line in wrap_columns(text, self.paper.font_a_columns() - indent.len()) {
+                self.printer
+                    .writeln(&format!("{indent}{line}"))
+                    .expect(BUILDER);
             }
             self.printer.bold(false).expect(BUILDER);
             return;

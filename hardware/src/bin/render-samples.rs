@@ -8,13 +8,16 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::Parser;
 use hardware::interpreter::Interpreter;
-use hardware::layout::{encode_receipt, encode_ticket, sample_receipt, sample_ticket, Paper};
+use hardware::layout::{
+    encode_receipt, encode_ticket, sample_receipt, sample_ticket, Paper, TicketLayout,
+};
 
 /// Render sample tickets and a receipt to PNG files.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Folder to write ticket-58mm.png, ticket-80mm.png and receipt-80mm.png into.
+    /// Folder to write ticket-58mm.png, ticket-80mm.png and receipt-80mm.png into (plus
+    /// ticket-58mm-long.png: a priority ticket with a long procedure name).
     out_dir: PathBuf,
 }
 
@@ -22,6 +25,13 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("creating {}", args.out_dir.display()))?;
+    // A priority ticket with one of the longest procedure names, to show wrapping.
+    let long = TicketLayout {
+        priority_label: Some("Ưu tiên: Người cao tuổi".into()),
+        procedure_name: "Cấp giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất lần đầu".into(),
+        number: 7,
+        ..sample_ticket()
+    };
     let jobs = [
         (
             "ticket-58mm.png",
@@ -37,6 +47,11 @@ fn main() -> anyhow::Result<()> {
             "receipt-80mm.png",
             Paper::Mm80,
             encode_receipt(&sample_receipt(), Paper::Mm80),
+        ),
+        (
+            "ticket-58mm-long.png",
+            Paper::Mm58,
+            encode_ticket(&long, Paper::Mm58),
         ),
     ];
     for (name, paper, bytes) in jobs {
