@@ -217,7 +217,7 @@ pub struct Interpreter {
     offset: u64,
     page_too_long_reported: bool,
     offline_reported: bool,
-    /// Rendered printer-font glyphs; bounded by clearing it when it grows past 512 entries.
+    /// Rendered printer-font glyphs; bounded by clearing it when it grows past 256 entries.
     glyphs: HashMap<(u8, CharStyle), Vec<bool>>,
 }
 
@@ -810,7 +810,7 @@ impl Interpreter {
         if let Some(glyph) = self.glyphs.get(&(byte, style)) {
             return glyph.clone();
         }
-        if self.glyphs.len() > 512 {
+        if self.glyphs.len() > 256 {
             self.glyphs.clear();
         }
         let (cw, ch) = style.cell();

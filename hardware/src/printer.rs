@@ -10,7 +10,7 @@
 //! once more (never twice: the retry is refused unless the job failed).
 //!
 //! How a job is checked, on links where the printer can answer:
-//! 1. Real-time status first (`DLE EOT 1, 2, 4`): paper end, cover open or offline fail the
+//! 1. Real-time status first (`DLE EOT 1, 2, 3, 4`): paper end, cover open or offline fail the
 //!    job before any byte is sent, so nothing is left in the printer's buffer to print later.
 //! 2. The job's bytes, then `GS r 1`, which the printer answers only after it has printed
 //!    everything before it; a printer that runs out of paper mid-job never answers.
@@ -508,10 +508,10 @@ impl Actor {
                 reason: error.to_string(),
             };
         }
-        let mut replies = Vec::with_capacity(3);
+        let mut replies = Vec::with_capacity(4);
         let deadline = Instant::now() + timeout;
         let mut buf = [0u8; 16];
-        while replies.len() < 3 {
+        while replies.len() < 4 {
             let now = Instant::now();
             if now >= deadline {
                 break;
@@ -533,7 +533,7 @@ impl Actor {
             }
         }
         match replies.as_slice() {
-            [a, b, c, ..] => match status::decode(*a, *b, *c) {
+            [a, b, c, d, ..] => match status::decode(*a, *b, *c, *d) {
                 Some(report) => PrinterStatus::Reported(report),
                 None => PrinterStatus::Unknown {
                     reason: "the printer's answer is not a status".into(),
@@ -656,7 +656,7 @@ fn fault(report: &StatusReport) -> Option<PrintError> {
         Some(PrintError::PaperEnd)
     } else if report.cover_open {
         Some(PrintError::CoverOpen)
-    } else if !report.online {
+    } else if !report.online || report.error {
         Some(PrintError::Offline)
     } else {
         None

@@ -1,8 +1,8 @@
 //! Real-time printer status (`DLE EOT n`), decoded without I/O.
 
-/// The real-time status requests the printer actor sends: printer status, offline cause
-/// and paper roll sensor (`DLE EOT 1`, `DLE EOT 2`, `DLE EOT 4`).
-pub const STATUS_QUERY: [u8; 9] = [0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4];
+/// The real-time status requests the printer actor sends: printer status, offline cause,
+/// error status and paper roll sensor (`DLE EOT 1`, `2`, `3`, `4`).
+pub const STATUS_QUERY: [u8; 12] = [0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 3, 0x10, 0x04, 4];
 
 /// What the printer said about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,9 @@ pub struct StatusReport {
     pub paper_end: bool,
     /// Whether the roll is nearly out; printing still works.
     pub paper_near_end: bool,
+    /// Whether the printer reports an error (auto-cutter jam, overheating, or an
+    /// unrecoverable fault); it is offline until the error is cleared.
+    pub error: bool,
 }
 
 /// The printer's state as far as the host can tell.
@@ -45,10 +48,10 @@ pub fn is_status_byte(byte: u8) -> bool {
     byte & 0x93 == 0x12
 }
 
-/// Decodes the replies to [`STATUS_QUERY`]: the bytes for `DLE EOT 1`, `2` and `4`.
+/// Decodes the replies to [`STATUS_QUERY`]: the bytes for `DLE EOT 1`, `2`, `3` and `4`.
 /// Returns `None` when a byte is not a status reply.
-pub fn decode(printer: u8, offline_cause: u8, paper: u8) -> Option<StatusReport> {
-    if ![printer, offline_cause, paper]
+pub fn decode(printer: u8, offline_cause: u8, error: u8, paper: u8) -> Option<StatusReport> {
+    if ![printer, offline_cause, error, paper]
         .into_iter()
         .all(is_status_byte)
     {
@@ -59,6 +62,9 @@ pub fn decode(printer: u8, offline_cause: u8, paper: u8) -> Option<StatusReport>
         cover_open: offline_cause & 0x04 != 0,
         paper_end: offline_cause & 0x20 != 0 || paper & 0x60 != 0,
         paper_near_end: paper & 0x0c != 0,
+        // Bit 3: auto-cutter error; bit 5: unrecoverable error; bit 6: auto-recoverable
+        // error (for example the head overheated). Bit 6 of `DLE EOT 2` is "an error occurred".
+        error: error & 0x68 != 0 || offline_cause & 0x40 != 0,
     })
 }
 
@@ -70,7 +76,7 @@ mod tests {
     fn check(faults: Faults, expect: StatusReport) {
         let reply = |n| status_reply(n, &faults).unwrap();
         assert_eq!(
-            decode(reply(1), reply(2), reply(4)),
+            decode(reply(1), reply(2), reply(3), reply(4)),
             Some(expect),
             "{faults:?}"
         );
@@ -83,6 +89,7 @@ mod tests {
             cover_open: false,
             paper_end: false,
             paper_near_end: false,
+            error: false,
         };
         check(Faults::default(), ok);
         check(
@@ -121,8 +128,9 @@ mod tests {
 
     #[test]
     fn garbage_is_not_a_status() {
-        assert_eq!(decode(0x00, 0x12, 0x12), None);
-        assert_eq!(decode(0x12, 0xff, 0x12), None);
+        assert_eq!(decode(0x00, 0x12, 0x12, 0x12), None);
+        assert_eq!(decode(0x12, 0xff, 0x12, 0x12), None);
+        assert!(decode(0x1a, 0x52, 0x1a, 0x12).unwrap().error);
         assert!(!PrinterStatus::Unknown {
             reason: "time-out".into()
         }
