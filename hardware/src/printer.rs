@@ -74,6 +74,73 @@ pub enum PrinterConfig {
     Memory,
 }
 
+/// Why a printer spec string was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The spec does not start with a known kind (`virtual:`, `serial:`, `tcp:`, `usblp:`,
+    /// `file:` or `memory`).
+    #[error("unknown printer kind in {0:?}; expected virtual:DIR[:58|80], serial:PATH[:BAUD], tcp:HOST:PORT, usblp:PATH, file:PATH or memory")]
+    UnknownKind(String),
+    /// A number (baud rate or paper width) is not valid.
+    #[error("invalid number in printer spec {0:?}")]
+    InvalidNumber(String),
+}
+
+impl std::str::FromStr for PrinterConfig {
+    type Err = ConfigError;
+
+    /// Parses a one-line printer spec, convenient for `--printer` flags and environment
+    /// variables: `virtual:DIR[:58|80]`, `serial:PATH[:BAUD]` (115200 by default),
+    /// `tcp:HOST:PORT` (port 9100 when omitted), `usblp:PATH`, `file:PATH` or `memory`.
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        let spec = spec.trim();
+        let invalid = || ConfigError::InvalidNumber(spec.to_string());
+        let (kind, rest) = spec.split_once(':').unwrap_or((spec, ""));
+        Ok(match kind {
+            "memory" if rest.is_empty() => PrinterConfig::Memory,
+            "virtual" => {
+                let (dir, paper) = match rest.rsplit_once(':') {
+                    Some((dir, "58")) => (dir, Paper::Mm58),
+                    Some((dir, "80")) => (dir, Paper::Mm80),
+                    _ => (rest, Paper::Mm80),
+                };
+                PrinterConfig::Virtual {
+                    out_dir: PathBuf::from(if dir.is_empty() {
+                        "virtual-printer-out"
+                    } else {
+                        dir
+                    }),
+                    paper,
+                }
+            }
+            "serial" if !rest.is_empty() => match rest.rsplit_once(':') {
+                Some((path, baud)) => PrinterConfig::Serial {
+                    path: path.to_string(),
+                    baud: baud.parse().map_err(|_| invalid())?,
+                },
+                None => PrinterConfig::Serial {
+                    path: rest.to_string(),
+                    baud: 115_200,
+                },
+            },
+            "tcp" if !rest.is_empty() => {
+                let addr = if rest
+                    .rsplit_once(':')
+                    .is_some_and(|(_, port)| port.parse::<u16>().is_ok())
+                {
+                    rest.to_string()
+                } else {
+                    format!("{rest}:9100")
+                };
+                PrinterConfig::Tcp { addr }
+            }
+            "usblp" if !rest.is_empty() => PrinterConfig::UsbLp { path: rest.into() },
+            "file" if !rest.is_empty() => PrinterConfig::File { path: rest.into() },
+            _ => return Err(ConfigError::UnknownKind(spec.to_string())),
+        })
+    }
+}
+
 /// Time limits of the actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActorOptions {
@@ -339,6 +406,81 @@ impl PrinterHandle {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .clone()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printer_specs() {
+        let cases: &[(&str, PrinterConfig)] = &[
+            ("memory", PrinterConfig::Memory),
+            (
+                "virtual:/tmp/out:58",
+                PrinterConfig::Virtual {
+                    out_dir: "/tmp/out".into(),
+                    paper: Paper::Mm58,
+                },
+            ),
+            (
+                "virtual:/tmp/out",
+                PrinterConfig::Virtual {
+                    out_dir: "/tmp/out".into(),
+                    paper: Paper::Mm80,
+                },
+            ),
+            (
+                "serial:/dev/ttyUSB0",
+                PrinterConfig::Serial {
+                    path: "/dev/ttyUSB0".into(),
+                    baud: 115_200,
+                },
+            ),
+            (
+                "serial:/dev/ttyS1:9600",
+                PrinterConfig::Serial {
+                    path: "/dev/ttyS1".into(),
+                    baud: 9600,
+                },
+            ),
+            (
+                "tcp:192.168.1.50",
+                PrinterConfig::Tcp {
+                    addr: "192.168.1.50:9100".into(),
+                },
+            ),
+            (
+                "tcp:printer.local:9101",
+                PrinterConfig::Tcp {
+                    addr: "printer.local:9101".into(),
+                },
+            ),
+            (
+                "usblp:/dev/usb/lp0",
+                PrinterConfig::UsbLp {
+                    path: "/dev/usb/lp0".into(),
+                },
+            ),
+            (
+                "file:/tmp/spool.bin",
+                PrinterConfig::File {
+                    path: "/tmp/spool.bin".into(),
+                },
+            ),
+        ];
+        for (spec, expect) in cases {
+            assert_eq!(spec.parse::<PrinterConfig>().as_ref(), Ok(expect), "{spec}");
+        }
+        assert!(matches!(
+            "lpt1".parse::<PrinterConfig>(),
+            Err(ConfigError::UnknownKind(_))
+        ));
+        assert!(matches!(
+            "serial:/dev/ttyS0:fast".parse::<PrinterConfig>(),
+            Err(ConfigError::InvalidNumber(_))
+        ));
     }
 }
 

@@ -1,7 +1,7 @@
 //! Tests against a real printer and scanner, opt-in:
-//! `HARDWARE_TEST_PRINTER=/dev/usb/lp0 cargo test -p hardware --features real-device --test real_device`
-//! The printer may be given as a serial port (`serial:/dev/ttyUSB0:115200`), a network
-//! address (`tcp:192.168.1.50:9100`) or a USB printer device (`/dev/usb/lp0`).
+//! `HARDWARE_TEST_PRINTER=usblp:/dev/usb/lp0 cargo test -p hardware --features real-device --test real_device`
+//! The printer is a spec as parsed by `PrinterConfig::from_str`: `serial:/dev/ttyUSB0:115200`,
+//! `tcp:192.168.1.50:9100`, `usblp:/dev/usb/lp0`; `HARDWARE_TEST_PAPER=58` for 58 mm paper.
 #![cfg(feature = "real-device")]
 
 use std::time::Duration;
@@ -11,19 +11,10 @@ use hardware::printer::{JobOutcome, PrinterActor, PrinterConfig};
 
 fn config() -> Option<PrinterConfig> {
     let spec = std::env::var("HARDWARE_TEST_PRINTER").ok()?;
-    Some(if let Some(rest) = spec.strip_prefix("serial:") {
-        let (path, baud) = rest.rsplit_once(':').unwrap_or((rest, "115200"));
-        PrinterConfig::Serial {
-            path: path.to_string(),
-            baud: baud.parse().expect("baud is a number"),
-        }
-    } else if let Some(addr) = spec.strip_prefix("tcp:") {
-        PrinterConfig::Tcp {
-            addr: addr.to_string(),
-        }
-    } else {
-        PrinterConfig::UsbLp { path: spec.into() }
-    })
+    Some(
+        spec.parse()
+            .expect("HARDWARE_TEST_PRINTER is a printer spec"),
+    )
 }
 
 #[test]

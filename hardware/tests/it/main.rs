@@ -68,6 +68,32 @@ fn ticket_through_a_pty_serial_link_prints_a_legible_page() {
 }
 
 #[test]
+fn usb_printer_class_transport_prints_and_reads_status() {
+    // A pseudo-terminal stands in for /dev/usb/lp0: both are device files read and written
+    // with plain read(2) and write(2), which is all the USB transport uses.
+    let dir = tempfile::tempdir().unwrap();
+    let printer = VirtualPrinter::new(dir.path(), Paper::Mm58);
+    let pty = PtyServer::start(printer.clone()).unwrap();
+    let handle = PrinterActor::spawn_with(
+        PrinterConfig::UsbLp {
+            path: pty.path.clone().into(),
+        },
+        quick(),
+    );
+    let job = handle.submit(encode_ticket(&sample_ticket(), Paper::Mm58));
+    assert_eq!(
+        handle.wait(job, WAIT),
+        Ok(JobOutcome::Printed { confirmed: true })
+    );
+    assert_eq!(printer.pages().len(), 1);
+    printer.set_paper_near_end(true);
+    match handle.status(Duration::from_secs(5)) {
+        PrinterStatus::Reported(report) => assert!(report.online && report.paper_near_end),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn ticket_through_tcp_prints_a_legible_page_on_both_paper_widths() {
     for paper in [Paper::Mm58, Paper::Mm80] {
         let dir = tempfile::tempdir().unwrap();
