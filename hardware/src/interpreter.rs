@@ -10,6 +10,7 @@
 //! [`MAX_QR_DATA`] bytes) and the page, which is capped at [`MAX_PAGE_DOTS`] rows.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ab_glyph::{Font, PxScale, ScaleFont};
 use qrcode::{Color, EcLevel, QrCode};
@@ -218,7 +219,7 @@ pub struct Interpreter {
     page_too_long_reported: bool,
     offline_reported: bool,
     /// Rendered printer-font glyphs; bounded by clearing it when it grows past 256 entries.
-    glyphs: HashMap<(u8, CharStyle), Vec<bool>>,
+    glyphs: HashMap<(u8, CharStyle), Arc<[(u16, u16)]>>,
 }
 
 impl Interpreter {
@@ -784,12 +785,8 @@ impl Interpreter {
             let (cw, ch) = style.cell();
             let glyph = self.glyph(byte, style);
             let cell_top = top + height - ch;
-            for gy in 0..ch {
-                for gx in 0..cw {
-                    if glyph[(gy * cw + gx) as usize] {
-                        self.plot(x + gx, cell_top + gy, notices);
-                    }
-                }
+            for &(gx, gy) in glyph.iter() {
+                self.plot(x + gx as u32, cell_top + gy as u32, notices);
             }
             if style.underline {
                 for gx in 0..cw {
@@ -805,8 +802,8 @@ impl Interpreter {
         self.advance(advance, notices);
     }
 
-    /// A printer-font character cell, drawn from the embedded Noto Sans.
-    fn glyph(&mut self, byte: u8, style: CharStyle) -> Vec<bool> {
+    /// The black dots of a printer-font character cell, drawn from the embedded Noto Sans.
+    fn glyph(&mut self, byte: u8, style: CharStyle) -> Arc<[(u16, u16)]> {
         if let Some(glyph) = self.glyphs.get(&(byte, style)) {
             return glyph.clone();
         }
@@ -814,7 +811,7 @@ impl Interpreter {
             self.glyphs.clear();
         }
         let (cw, ch) = style.cell();
-        let mut cell = vec![false; (cw * ch) as usize];
+        let mut dots = Vec::new();
         let c = if (0x20..0x7f).contains(&byte) {
             byte as char
         } else {
@@ -853,12 +850,13 @@ impl Interpreter {
                 let px = bounds.min.x as i32 + gx as i32;
                 let py = bounds.min.y as i32 + gy as i32;
                 if coverage >= 0.5 && px >= 0 && py >= 0 && (px as u32) < cw && (py as u32) < ch {
-                    cell[(py as u32 * cw + px as u32) as usize] = true;
+                    dots.push((px as u16, py as u16));
                 }
             });
         }
-        self.glyphs.insert((byte, style), cell.clone());
-        cell
+        let dots: Arc<[(u16, u16)]> = dots.into();
+        self.glyphs.insert((byte, style), dots.clone());
+        dots
     }
 
     fn plot(&mut self, x: u32, y: u32, notices: &mut Vec<Notice>) {

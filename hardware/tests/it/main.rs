@@ -370,7 +370,7 @@ fn a_virtual_scanner_on_a_pty_reaches_the_serial_reader() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
     fn interpreter_survives_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096), split in 0usize..4096) {
