@@ -169,6 +169,9 @@ impl Default for CharStyle {
     }
 }
 
+/// The black dots of a rendered printer-font character, relative to its cell.
+type GlyphDots = Arc<[(u16, u16)]>;
+
 /// A command whose data is longer than a header and is consumed as it arrives.
 #[derive(Debug)]
 enum Stream {
@@ -219,7 +222,7 @@ pub struct Interpreter {
     page_too_long_reported: bool,
     offline_reported: bool,
     /// Rendered printer-font glyphs; bounded by clearing it when it grows past 256 entries.
-    glyphs: HashMap<(u8, CharStyle), Arc<[(u16, u16)]>>,
+    glyphs: HashMap<(u8, CharStyle), GlyphDots>,
 }
 
 impl Interpreter {
@@ -803,7 +806,7 @@ impl Interpreter {
     }
 
     /// The black dots of a printer-font character cell, drawn from the embedded Noto Sans.
-    fn glyph(&mut self, byte: u8, style: CharStyle) -> Arc<[(u16, u16)]> {
+    fn glyph(&mut self, byte: u8, style: CharStyle) -> GlyphDots {
         if let Some(glyph) = self.glyphs.get(&(byte, style)) {
             return glyph.clone();
         }
@@ -854,7 +857,7 @@ impl Interpreter {
                 }
             });
         }
-        let dots: Arc<[(u16, u16)]> = dots.into();
+        let dots: GlyphDots = dots.into();
         self.glyphs.insert((byte, style), dots.clone());
         dots
     }
