@@ -938,3 +938,141 @@ impl Interpreter {
         self.discard_page();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The black columns and rows of a page: (min x, max x, min y, max y).
+    fn ink_box(page: &Page) -> (u32, u32, u32, u32) {
+        let mut b = (u32::MAX, 0, u32::MAX, 0);
+        for y in 0..page.height {
+            for x in 0..page.width {
+                if page.is_black(x, y) {
+                    b = (b.0.min(x), b.1.max(x), b.2.min(y), b.3.max(y));
+                }
+            }
+        }
+        b
+    }
+
+    fn one_page(bytes: &[u8]) -> Page {
+        let out = Interpreter::new(384).feed(bytes);
+        assert_eq!(out.pages.len(), 1, "{:?}", out.notices);
+        out.pages.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn raster_is_placed_by_justification() {
+        let cases: &[(u8, u32)] = &[(0, 0), (1, 188), (2, 376)];
+        for &(justify, x) in cases {
+            let page = one_page(&[
+                0x1b, b'a', justify, 0x1d, b'v', b'0', 0, 1, 0, 2, 0, 0xff, 0xff, 0x1d, b'V', 0,
+            ]);
+            assert_eq!(ink_box(&page), (x, x + 7, 0, 1), "justify {justify}");
+        }
+    }
+
+    #[test]
+    fn feeds_move_the_paper() {
+        let raster = [0x1d, b'v', b'0', 0, 1, 0, 1, 0, 0x80];
+        let mut bytes = vec![0x1b, b'J', 100];
+        bytes.extend_from_slice(&raster);
+        bytes.extend_from_slice(&[0x1b, b'3', 40, b'\n', b'\n']);
+        bytes.extend_from_slice(&raster);
+        bytes.extend_from_slice(&[0x1d, b'V', 65, 20]);
+        let page = one_page(&bytes);
+        assert!(page.is_black(0, 100));
+        assert!(page.is_black(0, 100 + 1 + 80));
+        assert_eq!(page.height, 100 + 1 + 80 + 1 + 20);
+    }
+
+    #[test]
+    fn text_sizes_scale_the_glyphs() {
+        let normal = ink_box(&one_page(b"H\n\x1dV\x00"));
+        let big = ink_box(&one_page(b"\x1d!\x11H\n\x1dV\x00"));
+        let (normal_h, big_h) = (normal.3 - normal.2 + 1, big.3 - big.2 + 1);
+        assert!(big_h >= 2 * normal_h - 1, "{normal_h} vs {big_h}");
+        let bold = one_page(b"\x1bE\x01H\n\x1dV\x00");
+        let regular = one_page(b"H\n\x1dV\x00");
+        let count = |p: &Page| p.pixels.iter().filter(|&&d| d == 1).count();
+        assert!(count(&bold) > count(&regular));
+    }
+
+    #[test]
+    fn long_text_wraps_instead_of_being_cut() {
+        // 40 letters of font A (12 dots) do not fit on 384 dots (32 letters): two lines.
+        let mut bytes = vec![b'W'; 40];
+        bytes.extend_from_slice(b"\n\x1dV\x00");
+        let page = one_page(&bytes);
+        let (_, _, top, bottom) = ink_box(&page);
+        assert!(bottom - top > 30, "two lines of text");
+    }
+
+    #[test]
+    fn status_replies_follow_the_faults() {
+        let mut interpreter = Interpreter::new(384);
+        let query = [0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4, 0x1d, b'r', 1];
+        assert_eq!(
+            interpreter.feed(&query).replies,
+            vec![0x12, 0x12, 0x12, 0x00]
+        );
+        interpreter.set_faults(Faults {
+            paper_out: true,
+            ..Faults::default()
+        });
+        // `GS r` is held by an offline printer; real-time `DLE EOT` still answers.
+        assert_eq!(interpreter.feed(&query).replies, vec![0x1a, 0x32, 0x72]);
+    }
+
+    #[test]
+    fn paper_running_out_loses_the_page_and_discards_the_rest() {
+        let mut interpreter = Interpreter::new(384);
+        interpreter.set_faults(Faults {
+            paper_left_dots: Some(50),
+            ..Faults::default()
+        });
+        let out = interpreter.feed(b"A\nB\nC\nD\n\x1dV\x00");
+        assert!(out.pages.is_empty());
+        assert!(out.notices.contains(&Notice::PaperRanOut));
+        assert!(interpreter.faults().paper_out);
+        interpreter.set_faults(Faults::default());
+        assert_eq!(interpreter.feed(b"E\n\x1dV\x00").pages.len(), 1);
+    }
+
+    #[test]
+    fn commands_split_across_feeds_are_joined() {
+        let bytes =
+            b"\x1ba\x01\x1d!\x11AB\n\x1dv0\x00\x02\x00\x03\x00\xff\x00\xff\x00\xff\x00\x1dV\x00";
+        let whole = Interpreter::new(384).feed(bytes).pages;
+        let mut split = Interpreter::new(384);
+        let mut pages = Vec::new();
+        for byte in bytes {
+            pages.extend(split.feed(&[*byte]).pages);
+        }
+        assert_eq!(pages, whole);
+    }
+
+    #[test]
+    fn unknown_and_unsupported_commands_are_reported() {
+        let out = Interpreter::new(384).feed(b"\x1c\x2e\x1dk\x04123\x00\x1d(k\x03\x00\x30\x41\x00");
+        assert!(out
+            .notices
+            .iter()
+            .any(|n| matches!(n, Notice::UnknownCommand { bytes, .. } if bytes == &[0x1c, 0x2e])));
+        assert!(out.notices.iter().any(|n| matches!(
+            n,
+            Notice::Unsupported {
+                what: "1D barcode",
+                ..
+            }
+        )));
+        assert!(out.notices.iter().any(|n| matches!(
+            n,
+            Notice::Unsupported {
+                what: "2D symbol other than QR",
+                ..
+            }
+        )));
+    }
+}
