@@ -286,15 +286,14 @@ impl Interpreter {
                 }
             }
             debug_assert!(i > before || !self.pending.is_empty());
-        }
-        self.offset = base + (data.len() - self.pending.len()) as u64;
-        for notice in notices {
-            if out.notices.len() < MAX_NOTICES {
-                out.notices.push(notice);
-            } else {
-                suppressed += 1;
+            // Keep the notice list bounded however many bad commands arrive.
+            if notices.len() > MAX_NOTICES {
+                suppressed += notices.len() - MAX_NOTICES;
+                notices.truncate(MAX_NOTICES);
             }
         }
+        self.offset = base + (data.len() - self.pending.len()) as u64;
+        out.notices = notices;
         if suppressed > 0 {
             out.notices.push(Notice::Suppressed(suppressed));
         }

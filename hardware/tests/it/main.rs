@@ -376,6 +376,7 @@ proptest! {
     fn interpreter_survives_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096), split in 0usize..4096) {
         let mut whole = Interpreter::new(384);
         let out = whole.feed(&bytes);
+        prop_assert!(out.notices.len() <= 33, "notices are bounded");
         for page in &out.pages {
             prop_assert!(page.height <= MAX_PAGE_DOTS);
             prop_assert_eq!(page.pixels.len(), (page.width * page.height) as usize);
