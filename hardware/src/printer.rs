@@ -31,11 +31,13 @@ use escpos::printer::Printer;
 use escpos::utils::Protocol;
 
 use crate::layout::Paper;
-use crate::status::{self, PrinterStatus, StatusReport, STATUS_QUERY};
-use crate::transport::{
-    FileLink, Link, MemoryLink, PrintError, SerialLink, TcpLink, UsbLpLink, VirtualLink,
-};
-use crate::virtual_printer::VirtualPrinter;
+use crate::status::{self, STATUS_QUERY};
+use crate::transport::{FileLink, Link, MemoryLink, SerialLink, TcpLink, UsbLpLink, VirtualLink};
+
+// Re-exported so that a caller of the printer needs only this module.
+pub use crate::status::{PrinterStatus, StatusReport};
+pub use crate::transport::PrintError;
+pub use crate::virtual_printer::VirtualPrinter;
 
 /// Where the printer is.
 #[derive(Debug, Clone, PartialEq, Eq)]
