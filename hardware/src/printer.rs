@@ -15,8 +15,11 @@
 //! 2. The job's bytes, then `GS r 1`, which the printer answers only after it has printed
 //!    everything before it; a printer that runs out of paper mid-job never answers.
 //! 3. Real-time status again: the job is printed when the printer is fine, failed with the
-//!    reason otherwise. A printer that does not answer at all gives `Printed { confirmed: false }`
-//!    after a successful write, because some printers do not implement status.
+//!    reason otherwise. A printer that answers status but not `GS r` gives
+//!    `Printed { confirmed: false }`. A printer that answers nothing at all fails the job
+//!    with [`PrintError::TimedOut`]: a serial line to an unplugged printer accepts bytes
+//!    happily, and a ticket reported printed but never printed is a lost citizen, while a
+//!    retried ticket printed twice is only paper.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};

@@ -98,7 +98,12 @@ impl VirtualPrinter {
             }
         }
         for notice in output.notices {
-            tracing::debug!(?notice, "virtual printer notice");
+            match notice {
+                Notice::UnknownCommand { .. } | Notice::Unsupported { .. } => {
+                    tracing::warn!(?notice, "virtual printer skipped a command")
+                }
+                _ => tracing::info!(?notice, "virtual printer"),
+            }
             if core.notices.len() >= 200 {
                 core.notices.remove(0);
             }

@@ -252,6 +252,30 @@ fn missing_devices_say_what_is_wrong_and_status_is_never_ok_by_default() {
 }
 
 #[test]
+fn a_printer_that_answers_nothing_fails_the_job_with_a_time_out() {
+    // A serial line to nothing: the pseudo-terminal takes the bytes, nobody answers, as with
+    // a USB-serial adapter whose printer is switched off.
+    let (_master, slave) = serialport::TTYPort::pair().unwrap();
+    let path = serialport::SerialPort::name(&slave).unwrap();
+    let handle = PrinterActor::spawn_with(
+        PrinterConfig::Serial {
+            path,
+            baud: 115_200,
+        },
+        quick(),
+    );
+    let job = handle.submit(b"\x1b@hello\n\x1dV\x00".to_vec());
+    assert!(matches!(
+        handle.wait(job, WAIT),
+        Ok(JobOutcome::Failed(PrintError::TimedOut(_)))
+    ));
+    assert!(matches!(
+        handle.status(Duration::from_secs(5)),
+        PrinterStatus::Unknown { .. }
+    ));
+}
+
+#[test]
 fn layout_byte_sizes() {
     let priority = TicketLayout {
         priority_label: Some("Ưu tiên: Người cao tuổi".into()),
