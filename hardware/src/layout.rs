@@ -50,6 +50,29 @@ impl Paper {
     }
 }
 
+/// A paper width that is not 58 or 80 mm.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown paper width {0:?}; expected 58 or 80 (mm)")]
+pub struct UnknownPaper(pub String);
+
+impl std::str::FromStr for Paper {
+    type Err = UnknownPaper;
+
+    /// Parses "58", "58mm", "80" or "80mm" (case and spaces ignored), for configuration.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match compact.trim_end_matches("mm") {
+            "58" => Ok(Paper::Mm58),
+            "80" => Ok(Paper::Mm80),
+            _ => Err(UnknownPaper(text.to_string())),
+        }
+    }
+}
+
 /// A queue ticket, with every string already in the citizen's language.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TicketLayout {
@@ -512,6 +535,14 @@ pub fn sample_receipt() -> ReceiptLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paper_parses() {
+        assert_eq!("58".parse(), Ok(Paper::Mm58));
+        assert_eq!("80 mm".parse(), Ok(Paper::Mm80));
+        assert_eq!("80MM".parse(), Ok(Paper::Mm80));
+        assert!("76".parse::<Paper>().is_err());
+    }
 
     #[test]
     fn ascii_wrap_keeps_everything() {

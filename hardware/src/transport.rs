@@ -112,12 +112,20 @@ impl SerialLink {
                 "{path}: no such serial port"
             )));
         }
-        let port = serialport::new(path, baud)
+        let mut port = serialport::new(path, baud)
             .timeout(write_timeout)
-            .open()
+            .open_native()
             .map_err(|e| PrintError::from_serial(&e, path))?;
+        if path.starts_with("/dev/pts/") {
+            // A pseudo-terminal is a virtual printer whose server keeps the other side open;
+            // exclusive mode would outlive this link and refuse our own reconnection when not
+            // running as root. Real serial ports stay exclusive so that no other program
+            // interleaves bytes with a ticket.
+            port.set_exclusive(false)
+                .map_err(|e| PrintError::from_serial(&e, path))?;
+        }
         Ok(Self {
-            port,
+            port: Box::new(port),
             path: path.to_string(),
         })
     }
