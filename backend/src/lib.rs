@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod core;
+pub mod dossier;
 pub mod error;
 pub mod service;
 pub mod state;

@@ -24,6 +24,8 @@ pub struct Settings {
     pub policy: CallPolicy,
     pub thresholds: Thresholds,
     pub travel: TravelModel,
+    /// Public holidays and make-up working days, for dossier appointment dates.
+    pub calendar: crate::core::calendar::Calendar,
 }
 
 impl Default for Settings {
@@ -35,6 +37,8 @@ impl Default for Settings {
             policy: CallPolicy::default(),
             thresholds: Thresholds::default(),
             travel: TravelModel::default(),
+            calendar: crate::core::calendar::Calendar::parse(include_str!("../holidays.txt"))
+                .expect("the embedded holiday calendar parses"),
         }
     }
 }

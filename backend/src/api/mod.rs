@@ -1,6 +1,7 @@
 //! The HTTP JSON API. `router(state)` builds the whole app, so tests drive it with
 //! `oneshot` and `main` serves the very same router.
 
+pub mod dossiers;
 pub mod events;
 pub mod extract;
 pub mod limit;
@@ -42,7 +43,7 @@ impl Modify for BearerAuth {
     info(title = "Hàng đợi — queue system for public administration service centers", version = "0.1.0",
          description = "Kiosks, counters, hall displays and dashboards of a province's service centers share this API."),
     modifiers(&BearerAuth),
-    tags((name = "catalogue"), (name = "centers"), (name = "kiosk"), (name = "tickets"), (name = "staff"), (name = "counter"), (name = "live"))
+    tags((name = "catalogue"), (name = "centers"), (name = "kiosk"), (name = "tickets"), (name = "staff"), (name = "counter"), (name = "dossiers"), (name = "live"))
 )]
 struct ApiDoc;
 
@@ -73,6 +74,11 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::finish))
         .routes(routes!(staff::transfer))
         .routes(routes!(staff::cancel))
+        .routes(routes!(dossiers::receive))
+        .routes(routes!(dossiers::set_status))
+        .routes(routes!(dossiers::inbox))
+        .routes(routes!(dossiers::lookup))
+        .routes(routes!(dossiers::import))
         .routes(routes!(events::center_events))
         .routes(routes!(events::province_events))
         .split_for_parts()
