@@ -237,7 +237,7 @@ async fn external_status_import_is_idempotent() {
     let (_, inbox) = app
         .call(
             "GET",
-            &format!("/api/staff/dossiers?q=tran%20thi%20binh"),
+            "/api/staff/dossiers?q=tran%20thi%20binh",
             Some(&staff),
             None,
         )
