@@ -7,6 +7,7 @@ pub mod api;
 pub mod core;
 pub mod dossier;
 pub mod error;
+pub mod receipts;
 pub mod service;
 pub mod state;
 pub mod store;

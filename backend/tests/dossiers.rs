@@ -255,3 +255,48 @@ async fn external_status_import_is_idempotent() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_receipt_prints_on_the_counter_printer_and_its_qr_decodes() {
+    let app = app().await;
+    let out = app.dir.path().join("receipts");
+    let printers = backend::receipts::ReceiptPrinters::start(
+        Some(&format!("virtual:{}:80", out.display())),
+        &[],
+        hardware::layout::Paper::Mm80,
+    )
+    .unwrap();
+    let state = app.state.clone().with_receipt_printers(printers);
+    let router = backend::api::router(state);
+    let app = util::App { router, ..app };
+    let staff = app.login("honggai.canbo1").await;
+    let c1 = app.counter_id(2, 1);
+    let (status, receipt) = app
+        .call(
+            "POST",
+            &format!("/api/counters/{c1}/dossiers"),
+            Some(&staff),
+            Some(json!({"procedure_id": 1, "applicant_name": "Lê Văn Cường", "applicant_id_number": "022088001111"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    assert_eq!(receipt["print"], "printed");
+    let pngs: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(pngs.len(), 1, "one receipt, one cut");
+    let img = image::open(&pngs[0]).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, receipt["qr_payload"].as_str().unwrap());
+    // The kiosk's scanner parser reads it back as a receipt code.
+    match hardware::scanner::parse_scanned(&content) {
+        Ok(hardware::scanner::Scanned::Receipt(r)) => {
+            assert_eq!(r.code, receipt["dossier"]["code"].as_str().unwrap())
+        }
+        other => panic!("not a receipt code: {other:?}"),
+    }
+}

@@ -91,6 +91,9 @@ pub struct Receipt {
     pub secret: String,
     /// The receipt QR payload `HS1:{code}:{secret}` (see hardware::scanner).
     pub qr_payload: String,
+    /// `printed`, `no_printer` or `failed: {reason}`. The dossier is saved either way;
+    /// reprint with `POST /api/counters/{id}/dossiers/{dossier_id}/receipt`.
+    pub print: String,
 }
 
 fn validate(req: &ReceiveRequest) -> ApiResult<()> {
@@ -162,14 +165,59 @@ pub async fn receive(
     )
     .await?;
     let qr_payload = format!("HS1:{}:{}", d.code, d.secret);
+    let view = to_view(&state, &d);
+    let print = state
+        .receipts
+        .print(&state.dir, counter_id, &view, &qr_payload, &d.secret)
+        .await;
     Ok((
         StatusCode::CREATED,
         Json(Receipt {
-            dossier: to_view(&state, &d),
+            dossier: view,
             secret: d.secret.clone(),
             qr_payload,
+            print,
         }),
     ))
+}
+
+/// Print a dossier's receipt again on the counter's printer (after a printer fault).
+#[utoipa::path(post, path = "/api/counters/{id}/dossiers/{dossier_id}/receipt", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "counter id"), ("dossier_id" = i64, Path, description = "dossier id")),
+    responses((status = 200, body = Receipt), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+              (status = 404, body = wire::ErrorBody)))]
+pub async fn reprint(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((counter_id, dossier_id)): Path<(i64, i64)>,
+) -> ApiResult<Json<Receipt>> {
+    let counter = state
+        .dir
+        .counter(counter_id)
+        .ok_or_else(|| ApiError::NotFound(format!("no counter {counter_id}")))?;
+    staff.check_center(counter.center_id)?;
+    let d = state
+        .store
+        .read(move |conn| dossier::load(conn, dossier_id))
+        .await?;
+    if d.receiving_center_id != counter.center_id && d.return_center_id != counter.center_id {
+        return Err(ApiError::Forbidden(format!(
+            "dossier {} was not received at this center",
+            d.code
+        )));
+    }
+    let qr_payload = format!("HS1:{}:{}", d.code, d.secret);
+    let view = to_view(&state, &d);
+    let print = state
+        .receipts
+        .print(&state.dir, counter_id, &view, &qr_payload, &d.secret)
+        .await;
+    Ok(Json(Receipt {
+        dossier: view,
+        secret: d.secret.clone(),
+        qr_payload,
+        print,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

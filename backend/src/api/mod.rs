@@ -75,6 +75,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::transfer))
         .routes(routes!(staff::cancel))
         .routes(routes!(dossiers::receive))
+        .routes(routes!(dossiers::reprint))
         .routes(routes!(dossiers::set_status))
         .routes(routes!(dossiers::inbox))
         .routes(routes!(dossiers::lookup))
