@@ -416,7 +416,7 @@ async fn browser_screenshots() -> anyhow::Result<()> {
         .iter()
         .filter_map(|f| procedures.iter().find(|(_, g)| g == f).map(|(p, _)| *p))
         .collect();
-    for i in 0..22 {
+    for i in 0..34 {
         api.issue(HONGGAI, by_field[(i * 7 + i / 3) % by_field.len()])
             .await?;
     }
@@ -541,7 +541,7 @@ async fn browser_screenshots() -> anyhow::Result<()> {
         .await?;
     browser
         .wait_for(
-            "document.querySelector('#kpi-issued .v')?.textContent === '22'",
+            "document.querySelector('#kpi-issued .v')?.textContent === '34'",
             WAIT,
         )
         .await?;

@@ -26,7 +26,7 @@ const STRINGS = {
     "now.calling": "Mời công dân có số thứ tự", "go.to": "đến", "recent.calls": "Số vừa gọi",
     "waiting.by.field": "Đang chờ theo lĩnh vực", "waiting": "Đang chờ", "sound.on": "Âm thanh: bật",
     "sound.off": "Âm thanh: tắt", "sound.click": "Nhấn để bật âm thanh", "no.calls": "Chưa có số nào được gọi.",
-    "overview": "Toàn tỉnh", "longest.wait": "Chờ lâu nhất", "avg.wait": "Chờ TB hôm nay", "served": "Đã phục vụ",
+    "overview": "Toàn tỉnh", "longest.wait": "Chờ lâu nhất (phút)", "avg.wait": "Chờ TB hôm nay (phút)", "served": "Đã phục vụ",
     "counters.open": "Quầy mở", "faults": "Sự cố kiosk / máy in", "no.faults": "Không",
     "issued": "Đã cấp số", "no.shows": "Vắng mặt", "avg.service": "Phục vụ TB",
     "fields": "Hàng chờ theo lĩnh vực", "counters": "Các quầy", "staff": "Cán bộ", "ticket": "Số hiện tại",
@@ -34,6 +34,9 @@ const STRINGS = {
     "chart.waiting": "Số người chờ trong ngày", "chart.arrivals": "Lượt đến theo giờ", "chart.waits": "Phân bố thời gian chờ (phút)",
     "export.csv": "Tải CSV thống kê ngày", "back": "← Toàn tỉnh", "day": "Ngày", "open.display": "Mở bảng gọi số",
     "not.allowed": "Tài khoản này không có quyền xem trang này.", "kiosk.silent": "mất liên lạc",
+    "printer.paper_near_end": "sắp hết giấy", "printer.paper_end": "hết giấy", "printer.cover_open": "nắp máy in mở",
+    "printer.offline": "máy in mất kết nối", "printer.unknown": "chưa rõ", "printer.ok": "bình thường",
+    "province.total": "Cả tỉnh", "avg.wait.kpi": "Chờ TB hôm nay", "minutes.unit": "phút", "fault.list": "Sự cố:",
   },
   en: {
     "app.counter": "Service counter", "app.display": "Calling board", "app.dashboard": "Operations dashboard",
@@ -59,7 +62,7 @@ const STRINGS = {
     "now.calling": "Now calling number", "go.to": "to", "recent.calls": "Recent calls",
     "waiting.by.field": "Waiting by field", "waiting": "Waiting", "sound.on": "Sound: on",
     "sound.off": "Sound: off", "sound.click": "Click to enable sound", "no.calls": "No number called yet.",
-    "overview": "Province", "longest.wait": "Longest wait", "avg.wait": "Avg wait today", "served": "Served",
+    "overview": "Province", "longest.wait": "Longest wait (min)", "avg.wait": "Avg wait today (min)", "served": "Served",
     "counters.open": "Counters open", "faults": "Kiosk / printer faults", "no.faults": "None",
     "issued": "Issued", "no.shows": "No-shows", "avg.service": "Avg service",
     "fields": "Queues by field", "counters": "Counters", "staff": "Staff", "ticket": "Current ticket",
@@ -67,6 +70,9 @@ const STRINGS = {
     "chart.waiting": "Waiting over the day", "chart.arrivals": "Arrivals per hour", "chart.waits": "Wait distribution (minutes)",
     "export.csv": "Download daily CSV", "back": "← Province", "day": "Day", "open.display": "Open calling board",
     "not.allowed": "This account may not view this page.", "kiosk.silent": "silent",
+    "printer.paper_near_end": "paper near end", "printer.paper_end": "paper out", "printer.cover_open": "printer cover open",
+    "printer.offline": "printer offline", "printer.unknown": "unknown", "printer.ok": "ok",
+    "province.total": "Province", "avg.wait.kpi": "Avg wait today", "minutes.unit": "min", "fault.list": "Faults:",
   },
 };
 
@@ -177,6 +183,11 @@ export function el(tag, attrs = {}, ...children) {
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return node;
+}
+
+/** A center's name without the common prefix, for dense tables ("phường Hồng Gai"). */
+export function shortCenterName(name) {
+  return name.replace(/^Trung tâm Phục vụ hành chính công\s+/i, "");
 }
 
 export function minutesSince(iso) {

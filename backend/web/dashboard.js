@@ -1,7 +1,7 @@
 // The manager dashboard: a sortable province overview and, per center, its queues by
 // field, its counters with ticket and officer, SVG charts of the day and the CSV export.
 
-import { api, applyI18n, debounce, el, fieldName, langButton, live, signIn, signOut, t } from "/web/common.js";
+import { api, applyI18n, debounce, el, fieldName, langButton, live, shortCenterName, signIn, signOut, t } from "/web/common.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
@@ -40,11 +40,9 @@ function lineChart(points) {
     f.root.append(svg("path", { d: d + ` L${f.x(points.length - 1)},${f.y(0)} L${f.x(0)},${f.y(0)} Z`, class: "area" }));
     f.root.append(svg("path", { d, class: "line" }));
   }
-  for (let h = 7; h <= 18; h += 2) {
-    const i = (h * 60 - 420) / 15;
-    const x = PAD.l + (i / 44) * f.pw;
-    f.root.append(svg("text", { x, y: H - 6, class: "axis", "text-anchor": "middle" }, `${h}h`));
-  }
+  points.forEach((p, i) => {
+    if (p.minute % 120 === 0) f.root.append(svg("text", { x: f.x(i), y: H - 6, class: "axis", "text-anchor": "middle" }, `${p.minute / 60}h`));
+  });
   return f.root;
 }
 
@@ -60,11 +58,18 @@ function barChart(values, labels) {
   return f.root;
 }
 
+/** "Kiosk 1: hết giấy — hết giấy khi in số 1018", without the center's name. */
+function faultText(k) {
+  const name = k.name.split(/\s[–-]\s/)[0];
+  const what = k.silent ? t("kiosk.silent") : t("printer." + k.printer_health);
+  return `${name}: ${what}${k.fault ? " — " + k.fault : ""}`;
+}
+
 function overviewRows() {
   return view.overview.map((o) => ({
-    id: o.center.id, name: o.center.name, waiting: o.center.waiting, longest: o.center.longest_wait_min ?? -1,
+    id: o.center.id, name: shortCenterName(o.center.name), waiting: o.center.waiting, longest: o.center.longest_wait_min ?? -1,
     avg: o.avg_wait_min ?? -1, served: o.center.served_today, open: o.center.counters_open,
-    faults: o.kiosk_faults.length, faultText: o.kiosk_faults.map((k) => `${k.name}: ${k.silent ? t("kiosk.silent") : k.printer_health}${k.fault ? " — " + k.fault : ""}`).join("; "),
+    faults: o.kiosk_faults.length, faultText: o.kiosk_faults.map(faultText).join("; "),
   }));
 }
 
@@ -77,6 +82,12 @@ function renderOverview() {
   document.querySelectorAll("#overview-table th").forEach((th) => {
     th.setAttribute("aria-sort", th.dataset.sort === key ? (dir > 0 ? "ascending" : "descending") : "none");
   });
+  const all = overviewRows();
+  const sum = (k) => all.reduce((n, r) => n + r[k], 0);
+  const kpi = (label, value) => el("div", { class: "kpi" }, el("span", { class: "v" }, value), el("span", { class: "l" }, label));
+  $("province-kpis").replaceChildren(
+    kpi(t("waiting"), sum("waiting")), kpi(t("served"), sum("served")), kpi(t("counters.open"), sum("open")),
+    kpi(t("longest.wait"), Math.max(0, ...all.map((r) => r.longest))), kpi(t("faults"), sum("faults")));
   const dash = (v) => (v < 0 ? "—" : v);
   $("overview-table").tBodies[0].replaceChildren(...rows.map((r) =>
     el("tr", { class: "clickable" + (r.faults ? " fault" : ""), dataset: { center: r.id }, onclick: () => { location.hash = "center=" + r.id; } },
@@ -118,9 +129,11 @@ function renderCenter() {
   $("kpis").replaceChildren(
     kpi(t("waiting"), snap.center.waiting, "kpi-waiting"), kpi(t("issued"), stats.issued, "kpi-issued"),
     kpi(t("served"), stats.served, "kpi-served"), kpi(t("no.shows"), stats.no_shows, "kpi-noshows"),
-    kpi(t("avg.wait"), fmtDuration(stats.avg_wait_s), "kpi-wait"), kpi(t("avg.service"), fmtDuration(stats.avg_service_s), "kpi-service"),
+    kpi(t("avg.wait.kpi"), fmtDuration(stats.avg_wait_s), "kpi-wait"), kpi(t("avg.service"), fmtDuration(stats.avg_service_s), "kpi-service"),
     kpi(t("counters.open"), `${snap.center.counters_open}/${snap.counters.length}`, "kpi-open"),
     kpi(t("faults"), stats.kiosk_faults.length, "kpi-faults"));
+  $("center-faults").hidden = stats.kiosk_faults.length === 0;
+  $("center-faults").textContent = t("fault.list") + " " + stats.kiosk_faults.map(faultText).join("; ");
   $("fields-table").tBodies[0].replaceChildren(
     el("tr", {}, el("th", {}, t("field")), el("th", { class: "n" }, t("waiting")), el("th", { class: "n" }, t("est.wait"))),
     ...snap.fields.map((f) => el("tr", {}, el("td", {}, fieldName(f)), el("td", { class: "n" + (f.waiting > 10 ? " hot" : "") }, f.waiting),
@@ -134,8 +147,12 @@ function renderCenter() {
       el("td", { class: "n num" }, c.current ? `${c.current.number} · ${t("state." + c.current.state)}` : ""))));
   const c = stats.charts;
   $("chart-waiting").replaceChildren(lineChart(c.waiting_over_day));
-  const hours = c.arrivals_per_hour.slice(7, 18);
-  $("chart-arrivals").replaceChildren(barChart(hours, hours.map((_, i) => (i % 2 === 0 ? `${i + 7}h` : ""))));
+  // Office hours 7h–18h, widened to any hour that saw arrivals.
+  const busy = c.arrivals_per_hour.map((n, h) => (n > 0 ? h : null)).filter((h) => h !== null);
+  const from = Math.min(7, ...busy), to = Math.max(17, ...busy);
+  const hours = c.arrivals_per_hour.slice(from, to + 1);
+  const every = hours.length > 14 ? 3 : 2;
+  $("chart-arrivals").replaceChildren(barChart(hours, hours.map((_, i) => (i % every === 0 ? `${i + from}h` : ""))));
   $("chart-waits").replaceChildren(barChart(c.wait_distribution.map((b) => b.tickets),
     c.wait_distribution.map((b) => (b.to_min === null ? `${b.from_min}+` : `${b.from_min}–${b.to_min}`))));
 }

@@ -6,7 +6,7 @@ import { api, applyI18n, clock, el, fieldName, langButton, live, t } from "/web/
 
 const $ = (id) => document.getElementById(id);
 const announcer = new Announcer();
-const MAX_CALLS = 8;
+const MAX_CALLS = 7;
 /** What the board shows; also read by the browser test. */
 const board = { centerId: null, fields: [], calls: [], connected: false, lastCallAt: null };
 window.hall = { board, announcer };
@@ -22,10 +22,12 @@ function render() {
   $("latest").classList.toggle("empty", !latest);
   $("calls").replaceChildren(...older.slice(0, MAX_CALLS - 1).map((c) =>
     el("li", {}, el("span", { class: "num" }, c.number), el("span", { class: "arrow" }, "→"), el("span", { class: "ctr" }, t("counter.n", { n: c.counter })))));
-  $("fields").replaceChildren(...board.fields.map((f) =>
+  // Fields with people waiting first (most first); empty ones after, smaller.
+  const fields = [...board.fields].sort((a, b) => (b.waiting > 0) - (a.waiting > 0) || b.waiting - a.waiting);
+  $("fields").replaceChildren(...fields.map((f) =>
     el("li", { class: f.waiting > 0 ? "" : "none" }, el("span", { class: "name" }, fieldName(f)), el("span", { class: "count" }, f.waiting))));
   const locked = !announcer.muted && announcer.ctx?.state !== "running";
-  $("sound").textContent = announcer.muted ? "🔇 " + t("sound.off") : locked ? "🔈 " + t("sound.click") : "🔊 " + t("sound.on");
+  $("sound").textContent = announcer.muted ? "♪ " + t("sound.off") : locked ? "♪ " + t("sound.click") : "♪ " + t("sound.on");
 }
 
 function flash() {

@@ -116,7 +116,8 @@ pub fn aggregate(tickets: &[TicketFacts]) -> Aggregate {
     agg
 }
 
-/// Minutes-of-the-day bounds of the charts (local time): 07:00 to 18:00.
+/// Minutes-of-the-day bounds of the charts (local time): 07:00 to 18:00, widened when
+/// tickets came earlier or the day runs later.
 const CHART_FROM_MIN: i64 = 7 * 60;
 const CHART_TO_MIN: i64 = 18 * 60;
 /// Sampling step of the "waiting over the day" line.
@@ -144,11 +145,24 @@ pub struct WaitBucket {
 /// The charts of a center's day.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct DayCharts {
-    /// Tickets waiting, sampled every 15 minutes from 07:00 to now (or 18:00).
+    /// Tickets waiting, sampled every 15 minutes from 07:00 (earlier if tickets came
+    /// earlier) until now; `minute` is minutes since local midnight.
     pub waiting_over_day: Vec<WaitingPoint>,
     /// Tickets issued per local hour, 24 entries (index = hour).
     pub arrivals_per_hour: Vec<u32>,
     pub wait_distribution: Vec<WaitBucket>,
+}
+
+/// Tickets waiting at `at`: issued by then, not yet called, and not closed otherwise.
+fn waiting_at(tickets: &[TicketFacts], at: i64) -> u32 {
+    tickets
+        .iter()
+        .filter(|t| {
+            t.issued_ms <= at
+                && t.first_call_ms.is_none_or(|c| c > at)
+                && (t.first_call_ms.is_some() || t.finished_ms.is_none_or(|f| f > at))
+        })
+        .count() as u32
 }
 
 /// Builds the charts from a day's tickets; `midnight_ms` is the day's local midnight and
@@ -159,27 +173,34 @@ pub fn day_charts(tickets: &[TicketFacts], midnight_ms: i64, now_ms: i64) -> Day
         let hour = ((t.issued_ms - midnight_ms) / 3_600_000).clamp(0, 23) as usize;
         arrivals[hour] += 1;
     }
+    // The office day, widened to the hours that saw tickets (late openings, demos).
+    let first_hour_min = tickets
+        .iter()
+        .map(|t| (t.issued_ms - midnight_ms).clamp(0, 86_399_999) / 3_600_000 * 60)
+        .min();
+    let from_min = first_hour_min.map_or(CHART_FROM_MIN, |m| m.min(CHART_FROM_MIN));
+    let last_min = CHART_TO_MIN.max((now_ms - midnight_ms).clamp(0, 86_399_999) / 60_000);
     let mut waiting_over_day = Vec::new();
-    let mut minute = CHART_FROM_MIN;
-    while minute <= CHART_TO_MIN {
+    let mut minute = from_min;
+    while minute <= last_min {
         let at = midnight_ms + minute * 60_000;
         if at > now_ms {
             break;
         }
-        // Waiting at `at`: issued by then, not yet called, and not closed otherwise.
-        let waiting = tickets
-            .iter()
-            .filter(|t| {
-                t.issued_ms <= at
-                    && t.first_call_ms.is_none_or(|c| c > at)
-                    && (t.first_call_ms.is_some() || t.finished_ms.is_none_or(|f| f > at))
-            })
-            .count() as u32;
+        let waiting = waiting_at(tickets, at);
         waiting_over_day.push(WaitingPoint {
             minute: minute as u32,
             waiting,
         });
         minute += CHART_STEP_MIN;
+    }
+    // A last point at "now", so the line ends with the queue as it is.
+    let now_min = (now_ms - midnight_ms) / 60_000;
+    if now_min > from_min && now_min <= last_min && now_min % CHART_STEP_MIN != 0 {
+        waiting_over_day.push(WaitingPoint {
+            minute: now_min as u32,
+            waiting: waiting_at(tickets, now_ms),
+        });
     }
     let mut wait_distribution: Vec<WaitBucket> = Vec::new();
     let mut from = 0;
