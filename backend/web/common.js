@@ -242,10 +242,10 @@ export async function signOut() {
   location.reload();
 }
 
-/** Keeps a clock element showing local HH:MM. */
+/** Keeps a clock element showing HH:MM in Vietnam's time (the business day's zone). */
 export function clock(node) {
   const tick = () => {
-    node.textContent = new Date().toLocaleTimeString(lang() === "en" ? "en-GB" : "vi-VN", { hour: "2-digit", minute: "2-digit" });
+    node.textContent = new Date().toLocaleTimeString(lang() === "en" ? "en-GB" : "vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" });
   };
   tick();
   setInterval(tick, 10000);
