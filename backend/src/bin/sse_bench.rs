@@ -65,8 +65,23 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let code = match runtime.block_on(run()) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("sse_bench: {e:#}");
+            1
+        }
+    };
+    // Exit at once: a graceful shutdown of the server would wait for every event stream.
+    std::process::exit(code)
+}
+
+async fn run() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let subscribers: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(2000);
     let calls: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(20);
@@ -110,14 +125,6 @@ async fn main() -> anyhow::Result<()> {
         .json()
         .await?;
     let staff = login["token"].as_str().context("login failed")?.to_string();
-    let procs: Value = http
-        .get(format!("{base}/api/procedures?center_id={CENTER}&limit=1"))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let procedure = procs["items"][0]["id"].as_i64().context("no procedure")?;
-    let kiosk = backend::store::seed::demo_kiosk_token(CENTER);
     let snapshot: Value = http
         .get(format!("{base}/api/centers/{CENTER}/queue"))
         .send()
@@ -127,6 +134,20 @@ async fn main() -> anyhow::Result<()> {
     let counter = snapshot["counters"][0]["id"]
         .as_i64()
         .context("no counter")?;
+    let field = snapshot["counters"][0]["field_ids"][0]
+        .as_i64()
+        .context("no field")?;
+    // A procedure of a field the calling counter serves.
+    let procs: Value = http
+        .get(format!(
+            "{base}/api/procedures?center_id={CENTER}&field_id={field}&limit=1"
+        ))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let procedure = procs["items"][0]["id"].as_i64().context("no procedure")?;
+    let kiosk = backend::store::seed::demo_kiosk_token(CENTER);
 
     let mut latencies: Vec<Duration> = Vec::with_capacity(subscribers * calls);
     let arrivals = Arc::new(tokio::sync::Mutex::new(Vec::<(usize, Instant)>::new()));
@@ -206,7 +227,6 @@ async fn main() -> anyhow::Result<()> {
     }
     collector.abort();
     let _ = std::fs::remove_dir_all(&dir);
-    // Exit at once: a graceful shutdown would wait for every event stream to close.
     std::mem::forget(server);
-    std::process::exit(0)
+    Ok(())
 }
