@@ -572,3 +572,126 @@ async fn browser_screenshots() -> anyhow::Result<()> {
     browser.quit().await;
     Ok(())
 }
+
+/// A TCP relay between the browser and the server whose "network" can be cut: every
+/// open connection is dropped and new ones are refused until it heals.
+struct FlakyLink {
+    addr: std::net::SocketAddr,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    conns: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl FlakyLink {
+    async fn start(target: std::net::SocketAddr) -> anyhow::Result<FlakyLink> {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let conns = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (d, c) = (down.clone(), conns.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if d.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                c.lock().unwrap().push(task);
+            }
+        });
+        Ok(FlakyLink { addr, down, conns })
+    }
+
+    fn cut(&self) {
+        self.down.store(true, std::sync::atomic::Ordering::SeqCst);
+        for task in self.conns.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    fn heal(&self) {
+        self.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The hall display notices a dropped network, reconnects by itself, and catches up
+/// with a call made while it was cut off (it refetches the snapshot on reconnection).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_display_reconnects_and_catches_up() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = TestServer::start(&dir.path().join("q.db"))?;
+    let link = FlakyLink::start(server.addr()).await?;
+    let Some(browser) = Browser::start(1366, 768).await? else {
+        return Ok(());
+    };
+    let api = Api::new(&server);
+    let snapshot = api
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/centers/{HONGGAI}/queue"),
+            "",
+            None,
+        )
+        .await?;
+    let counter = snapshot["counters"][0]["id"].as_i64().context("counter")?;
+    let field = snapshot["counters"][0]["field_ids"][0]
+        .as_i64()
+        .context("field")?;
+    let procedures = api.procedures(HONGGAI).await?;
+    let (procedure, _) = *procedures
+        .iter()
+        .find(|(_, f)| *f == field)
+        .context("no procedure for the first counter")?;
+
+    browser
+        .goto(&format!("http://{}/display/{HONGGAI}", link.addr))
+        .await?;
+    browser
+        .wait_for("window.hall && window.hall.board.connected", WAIT)
+        .await?;
+
+    link.cut();
+    browser
+        .wait_for("window.hall.board.connected === false", WAIT)
+        .await?;
+    // While the display is cut off, a ticket is issued and called.
+    api.issue(HONGGAI, procedure).await?;
+    let staff = api.login("honggai.canbo1").await?;
+    let called = api
+        .post(
+            &staff,
+            &format!("/api/counters/{counter}/call-next"),
+            json!({}),
+        )
+        .await?;
+    let number = called["ticket"]["number"]
+        .as_u64()
+        .context("nothing called")?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let shown = browser
+        .eval("return window.hall.board.calls.length")
+        .await?;
+    assert_eq!(shown, json!(0), "the display cannot know the call yet");
+
+    link.heal();
+    browser
+        .wait_for(
+            &format!(
+                "window.hall.board.connected && window.hall.board.calls[0]?.number === {number}"
+            ),
+            Duration::from_secs(20),
+        )
+        .await?;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('latest-number').textContent")
+            .await?,
+        json!(number.to_string())
+    );
+    browser.quit().await;
+    Ok(())
+}
