@@ -12,6 +12,7 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod testing;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod limit;
 pub mod public;
 pub mod staff;
+pub mod stats;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -43,7 +44,7 @@ impl Modify for BearerAuth {
     info(title = "Hàng đợi — queue system for public administration service centers", version = "0.1.0",
          description = "Kiosks, counters, hall displays and dashboards of a province's service centers share this API."),
     modifiers(&BearerAuth),
-    tags((name = "catalogue"), (name = "centers"), (name = "kiosk"), (name = "tickets"), (name = "staff"), (name = "counter"), (name = "dossiers"), (name = "live"))
+    tags((name = "catalogue"), (name = "centers"), (name = "kiosk"), (name = "tickets"), (name = "staff"), (name = "counter"), (name = "dossiers"), (name = "live"), (name = "stats"))
 )]
 struct ApiDoc;
 
@@ -82,6 +83,9 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossiers::import))
         .routes(routes!(events::center_events))
         .routes(routes!(events::province_events))
+        .routes(routes!(stats::overview))
+        .routes(routes!(stats::center_day))
+        .routes(routes!(stats::export_csv))
         .split_for_parts()
 }
 
@@ -121,6 +125,7 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/healthz", get(health))
+        .merge(crate::web::router())
         .fallback(not_found)
         .with_state(state)
 }
