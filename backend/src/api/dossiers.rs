@@ -89,7 +89,7 @@ pub struct Receipt {
     pub dossier: Dossier,
     /// The short secret printed on the receipt.
     pub secret: String,
-    /// The receipt QR payload `HS1:{code}:{secret}` (see hardware::scanner).
+    /// The receipt QR payload: `{public_url}/tra-cuu?ma={code}&k={secret}`.
     pub qr_payload: String,
     /// `printed`, `no_printer` or `failed: {reason}`. The dossier is saved either way;
     /// reprint with `POST /api/counters/{id}/dossiers/{dossier_id}/receipt`.
@@ -164,7 +164,7 @@ pub async fn receive(
         },
     )
     .await?;
-    let qr_payload = format!("HS1:{}:{}", d.code, d.secret);
+    let qr_payload = receipt_url(&state, &d);
     let view = to_view(&state, &d);
     let print = state
         .receipts
@@ -179,6 +179,17 @@ pub async fn receive(
             print,
         }),
     ))
+}
+
+/// The receipt's QR: a lookup URL a phone opens and the kiosk's scanner parses
+/// (`hardware::scanner::ReceiptCode` reads both this and the compact `HS1:CODE:SECRET`).
+fn receipt_url(state: &AppState, d: &DossierRow) -> String {
+    format!(
+        "{}/tra-cuu?ma={}&k={}",
+        state.settings.public_url.trim_end_matches('/'),
+        d.code,
+        d.secret
+    )
 }
 
 /// Print a dossier's receipt again on the counter's printer (after a printer fault).
@@ -206,7 +217,7 @@ pub async fn reprint(
             d.code
         )));
     }
-    let qr_payload = format!("HS1:{}:{}", d.code, d.secret);
+    let qr_payload = receipt_url(&state, &d);
     let view = to_view(&state, &d);
     let print = state
         .receipts

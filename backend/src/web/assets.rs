@@ -16,6 +16,7 @@ pub const INDEX_HTML: &str = web_text!("index.html");
 pub const COUNTER_HTML: &str = web_text!("counter.html");
 pub const DISPLAY_HTML: &str = web_text!("display.html");
 pub const DASHBOARD_HTML: &str = web_text!("dashboard.html");
+pub const TRACK_HTML: &str = web_text!("track.html");
 
 /// Scripts and styles served under `/web/`.
 const FILES: &[(&str, &str, &[u8])] = &[
@@ -23,6 +24,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "style.css",
         "text/css; charset=utf-8",
         web_file!("style.css"),
+    ),
+    (
+        "track.js",
+        "text/javascript; charset=utf-8",
+        web_file!("track.js"),
     ),
     (
         "common.js",

@@ -25,6 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/counter", get(|| page(assets::COUNTER_HTML)))
         .route("/dashboard", get(|| page(assets::DASHBOARD_HTML)))
         .route("/display/{center}", get(display))
+        // Opened from the QR codes on tickets and dossier receipts, on a phone.
+        .route("/t/{id}", get(|| page(assets::TRACK_HTML)))
+        .route("/tra-cuu", get(|| page(assets::TRACK_HTML)))
         .route("/web/{*file}", get(asset))
 }
 
