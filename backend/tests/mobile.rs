@@ -2,6 +2,8 @@
 //! the queue (`/t/{id}?s=`) and a dossier's status (`/tra-cuu?ma=&k=`), in Vietnamese
 //! and English. Screenshots go to `$SCREENSHOT_DIR` (default `target/screenshots`).
 
+// This test uses only part of the shared WebDriver client.
+#[allow(dead_code)]
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
