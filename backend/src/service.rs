@@ -153,7 +153,7 @@ pub fn ticket_to_wire(dir: &Directory, t: &TicketRow) -> wire::Ticket {
     }
 }
 
-// One argument per column of the event log: a struct would only repeat the table.
+// One row of the append-only log has this many facts; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 fn log_event(
     conn: &Connection,
@@ -212,14 +212,15 @@ pub fn service_minutes(
     let durations: Vec<f64> = stmt
         .query_map(params![center_id, field_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    // A cold start borrows the field's province-wide mean rather than a fixed guess.
+    // A cold start borrows the field's mean at the other centers rather than a fixed
+    // guess; the center's own tickets are left out so they are not counted twice.
     let mut province = conn.prepare_cached(
         "SELECT (finished_ms - called_ms) / 60000.0 FROM tickets
-         WHERE field_id = ?1 AND state = 'done' AND called_ms IS NOT NULL
+         WHERE field_id = ?1 AND state = 'done' AND called_ms IS NOT NULL AND center_id <> ?2
          ORDER BY finished_ms DESC LIMIT 200",
     )?;
     let province_recent: Vec<f64> = province
-        .query_map([field_id], |r| r.get(0))?
+        .query_map(params![field_id, center_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let prior = estimate::province_prior_minutes(&province_recent);
     Ok((

@@ -435,7 +435,8 @@ struct Run<'w> {
     recent: Vec<VecDeque<f64>>,
     /// (model, actual) minutes of recent calls per center, for the calibration.
     calibration: Vec<VecDeque<(f64, f64)>>,
-    province_recent: Vec<VecDeque<f64>>,
+    /// (center, minutes) of recent services per field, for the prior of the other centers.
+    province_recent: Vec<VecDeque<(usize, f64)>>,
     // Per citizen.
     serve_center: Vec<usize>,
     queue_at: Vec<i64>,
@@ -502,9 +503,11 @@ impl<'w> Run<'w> {
 
     /// The learned service minutes of (center, field), shrunk to the province prior.
     fn service_min(&self, center: usize, field: i64) -> (f64, u32) {
+        // The other centers' experience, as the backend's prior query.
         let province: Vec<f64> = self.province_recent[field as usize - 1]
             .iter()
-            .copied()
+            .filter(|(c, _)| *c != center)
+            .map(|(_, m)| *m)
             .collect();
         let prior = estimate::province_prior_minutes(&province);
         let recent: Vec<f64> = self.recent[self.recent_index(center, field)]
@@ -709,7 +712,7 @@ impl<'w> Run<'w> {
             recent.push_front(minutes);
             recent.truncate(RECENT_PER_CENTER);
             let province = &mut self.province_recent[c.field as usize - 1];
-            province.push_front(minutes);
+            province.push_front((self.serve_center[i], minutes));
             province.truncate(RECENT_PER_PROVINCE);
         }
         let g = self.group[self.world.counters[k].center];
