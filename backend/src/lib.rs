@@ -1,1 +1,82 @@
-//! backend
+//! The shared backend: queue engine, catalogue, accounts and the HTTP API.
+//!
+//! `serve(listener, state, shutdown)` is the whole server; `main` only parses the
+//! configuration, opens the database and binds, so tests start the very same server.
+
+pub mod api;
+pub mod core;
+pub mod error;
+pub mod service;
+pub mod state;
+pub mod store;
+pub mod testing;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::core::Clock;
+use crate::state::{AppState, Settings};
+use crate::store::Store;
+
+/// Opens (and on first use creates and seeds) the database, and builds the state.
+pub async fn open_state(
+    db: &Path,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
+    demo_accounts: bool,
+) -> anyhow::Result<AppState> {
+    let (store, is_new) = Store::open(db)?;
+    let seeded: bool = store
+        .read(|conn| {
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM centers)", [], |r| r.get(0))
+                .map_err(store::StoreError::from)
+        })
+        .await?;
+    if is_new || !seeded {
+        tracing::info!(db = %db.display(), "seeding the demo province");
+        let province = catalogue::demo_province();
+        store
+            .write(move |conn| {
+                store::seed::seed_province(conn, &province, demo_accounts)
+                    .map_err(store::StoreError::from)
+            })
+            .await?;
+    }
+    AppState::new(store, clock, settings).await
+}
+
+/// Serves the API on `listener` until `shutdown` completes. Also runs the daily reset
+/// at start-up and then every minute.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let expired = service::daily_reset(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("daily reset: {e}"))?;
+    if expired > 0 {
+        tracing::info!(expired, "expired tickets of earlier days");
+    }
+    let reset_state = state.clone();
+    let reset = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = service::daily_reset(&reset_state).await {
+                tracing::warn!(error = %e, "daily reset failed; will retry");
+            }
+        }
+    });
+    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    reset.abort();
+    result.map_err(Into::into)
+}

@@ -1,0 +1,77 @@
+//! `backend` — serves the JSON API (and, later, the staff and display pages).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+
+use backend::core::policy::CallPolicy;
+use backend::core::SystemClock;
+use backend::state::Settings;
+
+/// Queue backend for the province's public administration service centers.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "QUEUE_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// SQLite database file; a new file is created and seeded with the demo province.
+    #[arg(long, env = "QUEUE_DB", default_value = "queue.sqlite")]
+    db: PathBuf,
+    /// Base URL printed in ticket QR codes.
+    #[arg(
+        long,
+        env = "QUEUE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+    /// Take tickets at any hour, ignoring opening hours (for demos).
+    #[arg(long, env = "QUEUE_ALWAYS_OPEN")]
+    always_open: bool,
+    /// Create demo accounts and demo kiosk tokens when seeding a new database.
+    #[arg(long, env = "QUEUE_DEMO_ACCOUNTS", default_value_t = true, action = clap::ArgAction::Set)]
+    demo_accounts: bool,
+    /// Hours a staff sign-in lasts.
+    #[arg(long, env = "QUEUE_SESSION_HOURS", default_value_t = 12)]
+    session_hours: i64,
+    /// Priority tickets a counter may call in a row before a waiting normal ticket goes.
+    #[arg(long, env = "QUEUE_PRIORITY_RUN", default_value_t = 3)]
+    priority_run: u32,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let config = Config::parse();
+    let settings = Settings {
+        always_open: config.always_open,
+        public_url: config.public_url.clone(),
+        session_ttl_ms: config.session_hours * 3600 * 1000,
+        policy: CallPolicy {
+            priority_run: config.priority_run,
+        },
+        ..Settings::default()
+    };
+    let state = backend::open_state(
+        &config.db,
+        Arc::new(SystemClock),
+        settings,
+        config.demo_accounts,
+    )
+    .await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    tracing::info!(addr = %listener.local_addr()?, db = %config.db.display(), "serving");
+    backend::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
