@@ -15,7 +15,10 @@ async fn catalogue_counts_centers_and_search_with_or_without_diacritics() {
     assert_eq!(status, StatusCode::OK);
     let centers = centers.as_array().unwrap();
     assert_eq!(centers.len(), 55);
-    assert_eq!(centers.iter().filter(|c| c["kind"] == "provincial").count(), 1);
+    assert_eq!(
+        centers.iter().filter(|c| c["kind"] == "provincial").count(),
+        1
+    );
 
     let (_, stats) = app.get("/api/catalogue/stats").await;
     assert_eq!(
@@ -23,12 +26,21 @@ async fn catalogue_counts_centers_and_search_with_or_without_diacritics() {
         json!({"total": 1823, "non_territorial": 1509, "non_territorial_provincial": 1255, "non_territorial_commune": 254})
     );
 
-    for q in ["dang%20ky%20khai%20sinh", "%C4%91%C4%83ng%20k%C3%BD%20khai%20sinh", "DANG%20KY%20KHAI%20SINH"] {
+    for q in [
+        "dang%20ky%20khai%20sinh",
+        "%C4%91%C4%83ng%20k%C3%BD%20khai%20sinh",
+        "DANG%20KY%20KHAI%20SINH",
+    ] {
         let (status, list) = app.get(&format!("/api/procedures?q={q}")).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(list["items"][0]["name_vi"], "Đăng ký khai sinh", "query {q}");
+        assert_eq!(
+            list["items"][0]["name_vi"], "Đăng ký khai sinh",
+            "query {q}"
+        );
     }
-    let (_, none) = app.get("/api/procedures?q=khong%20co%20thu%20tuc%20nao%20nhu%20the").await;
+    let (_, none) = app
+        .get("/api/procedures?q=khong%20co%20thu%20tuc%20nao%20nhu%20the")
+        .await;
     assert_eq!(none["total"], 0);
 }
 
@@ -38,9 +50,17 @@ async fn openapi_document_is_openapi_3_and_lists_the_endpoints() {
     let (status, doc) = app.get("/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    let spec: oas3::Spec = serde_json::from_value(doc.clone()).expect("a valid OpenAPI 3.1 document");
+    let spec: oas3::Spec =
+        serde_json::from_value(doc.clone()).expect("a valid OpenAPI 3.1 document");
     let paths = spec.paths.unwrap();
-    for p in ["/api/centers", "/api/procedures", "/api/kiosk/tickets", "/api/counters/{id}/call-next", "/api/tickets/{id}", "/api/events"] {
+    for p in [
+        "/api/centers",
+        "/api/procedures",
+        "/api/kiosk/tickets",
+        "/api/counters/{id}/call-next",
+        "/api/tickets/{id}",
+        "/api/events",
+    ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
     assert!(doc["components"]["schemas"]["TicketIssued"].is_object());
@@ -55,7 +75,10 @@ async fn a_ticket_from_kiosk_to_finish_records_every_actor() {
     assert_eq!(issued["wait"]["people_ahead"], 0);
     let id = issued["ticket"]["id"].as_i64().unwrap();
     let secret = issued["secret"].as_str().unwrap();
-    assert!(issued["tracking_url"].as_str().unwrap().ends_with(&format!("/t/{id}?s={secret}")));
+    assert!(issued["tracking_url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/t/{id}?s={secret}")));
 
     let (status, st) = app.get(&format!("/api/tickets/{id}?secret={secret}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -63,22 +86,59 @@ async fn a_ticket_from_kiosk_to_finish_records_every_actor() {
 
     let token = app.login("honggai.canbo1").await;
     let counter = app.counter_id(2, 1);
-    let (status, called) = app.call("POST", &format!("/api/counters/{counter}/call-next"), Some(&token), None).await;
+    let (status, called) = app
+        .call(
+            "POST",
+            &format!("/api/counters/{counter}/call-next"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{called}");
     assert_eq!(called["ticket"]["number"], 1001);
     assert_eq!(called["ticket"]["counter_number"], 1);
 
     let body = || Some(json!({"ticket_id": id}));
-    let (status, err) = app.call("POST", &format!("/api/counters/{counter}/finish"), Some(&token), body()).await;
-    assert_eq!(status, StatusCode::CONFLICT, "finishing a called ticket before start");
+    let (status, err) = app
+        .call(
+            "POST",
+            &format!("/api/counters/{counter}/finish"),
+            Some(&token),
+            body(),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "finishing a called ticket before start"
+    );
     assert_eq!(err["error"], "illegal_transition");
-    let (status, _) = app.call("POST", &format!("/api/counters/{counter}/recall"), Some(&token), body()).await;
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/counters/{counter}/recall"),
+            Some(&token),
+            body(),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = app.call("POST", &format!("/api/counters/{counter}/start"), Some(&token), body()).await;
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/counters/{counter}/start"),
+            Some(&token),
+            body(),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     app.clock.advance_minutes(7);
     let (status, done) = app
-        .call("POST", &format!("/api/counters/{counter}/finish"), Some(&token), Some(json!({"ticket_id": id, "rating": "very_satisfied"})))
+        .call(
+            "POST",
+            &format!("/api/counters/{counter}/finish"),
+            Some(&token),
+            Some(json!({"ticket_id": id, "rating": "very_satisfied"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["state"], "done");
@@ -96,13 +156,19 @@ async fn a_ticket_from_kiosk_to_finish_records_every_actor() {
     let actions: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
     assert_eq!(actions, ["issue", "call", "recall", "start", "finish"]);
     assert_eq!(events[0].2, Some(2), "the kiosk issued it");
-    assert!(events[1..].iter().all(|e| e.1.is_some()), "every counter action names the account");
+    assert!(
+        events[1..].iter().all(|e| e.1.is_some()),
+        "every counter action names the account"
+    );
 
     // The event log is append-only.
     let tampered = app
         .state
         .store
-        .write(|c| c.execute("UPDATE ticket_events SET action = 'x'", []).map_err(backend::error::ApiError::from))
+        .write(|c| {
+            c.execute("UPDATE ticket_events SET action = 'x'", [])
+                .map_err(backend::error::ApiError::from)
+        })
         .await;
     assert!(tampered.is_err());
 }
@@ -118,25 +184,158 @@ async fn bad_input_gets_precise_errors() {
     let call = format!("/api/counters/{counter}/call-next");
     let transfer = format!("/api/counters/{counter}/transfer");
     let cases: Vec<(&str, &str, Option<&str>, Option<Value>, StatusCode, &str)> = vec![
-        ("GET", "/api/centers/999", None, None, StatusCode::NOT_FOUND, "not_found"),
-        ("GET", "/api/procedures/999999", None, None, StatusCode::NOT_FOUND, "not_found"),
-        ("GET", "/api/procedures?limit=0", None, None, StatusCode::BAD_REQUEST, "bad_request"),
-        ("GET", "/api/procedures?limit=abc", None, None, StatusCode::BAD_REQUEST, "bad_request"),
-        ("GET", "/api/centers/abc", None, None, StatusCode::BAD_REQUEST, "bad_request"),
-        ("POST", "/api/kiosk/tickets", None, Some(json!({"procedure_id": 1})), StatusCode::UNAUTHORIZED, "unauthorized"),
-        ("POST", "/api/kiosk/tickets", Some("wrong"), Some(json!({"procedure_id": 1})), StatusCode::UNAUTHORIZED, "unauthorized"),
-        ("POST", "/api/kiosk/tickets", kiosk, Some(json!({"procedure_id": 999999})), StatusCode::NOT_FOUND, "not_found"),
-        ("POST", "/api/kiosk/tickets", kiosk, Some(json!({"procedure_id": "one"})), StatusCode::BAD_REQUEST, "bad_request"),
-        ("POST", "/api/kiosk/tickets", kiosk, Some(json!({"procedure_id": 1, "priority": "vip"})), StatusCode::BAD_REQUEST, "bad_request"),
-        ("POST", "/api/kiosk/tickets", kiosk, Some(json!({})), StatusCode::BAD_REQUEST, "bad_request"),
-        ("POST", "/api/kiosk/tickets", kiosk, Some(json!({"procedure_id": 1, "for_center_id": 999})), StatusCode::NOT_FOUND, "not_found"),
-        ("POST", "/api/counters/999/call-next", Some(&token), None, StatusCode::NOT_FOUND, "not_found"),
-        ("POST", &other_center, Some(&token), None, StatusCode::FORBIDDEN, "forbidden"),
-        ("POST", &start, Some(&token), Some(json!({"ticket_id": 424242})), StatusCode::NOT_FOUND, "not_found"),
-        ("POST", &call, Some("expired-or-made-up"), None, StatusCode::UNAUTHORIZED, "unauthorized"),
-        ("POST", "/api/auth/login", None, Some(json!({"username": "honggai.canbo1", "password": "nope"})), StatusCode::UNAUTHORIZED, "unauthorized"),
-        ("POST", &transfer, Some(&token), Some(json!({"ticket_id": 1})), StatusCode::BAD_REQUEST, "bad_request"),
-        ("GET", "/api/no/such/thing", None, None, StatusCode::NOT_FOUND, "not_found"),
+        (
+            "GET",
+            "/api/centers/999",
+            None,
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            "/api/procedures/999999",
+            None,
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            "/api/procedures?limit=0",
+            None,
+            None,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "GET",
+            "/api/procedures?limit=abc",
+            None,
+            None,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "GET",
+            "/api/centers/abc",
+            None,
+            None,
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "POST",
+            "/api/kiosk/tickets",
+            None,
+            Some(json!({"procedure_id": 1})),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "POST",
+            "/api/kiosk/tickets",
+            Some("wrong"),
+            Some(json!({"procedure_id": 1})),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "POST",
+            "/api/kiosk/tickets",
+            kiosk,
+            Some(json!({"procedure_id": 999999})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "POST",
+            "/api/kiosk/tickets",
+            kiosk,
+            Some(json!({"procedure_id": "one"})),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "POST",
+            "/api/kiosk/tickets",
+            kiosk,
+            Some(json!({"procedure_id": 1, "priority": "vip"})),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "POST",
+            "/api/kiosk/tickets",
+            kiosk,
+            Some(json!({})),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "POST",
+            "/api/kiosk/tickets",
+            kiosk,
+            Some(json!({"procedure_id": 1, "for_center_id": 999})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "POST",
+            "/api/counters/999/call-next",
+            Some(&token),
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "POST",
+            &other_center,
+            Some(&token),
+            None,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            "POST",
+            &start,
+            Some(&token),
+            Some(json!({"ticket_id": 424242})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "POST",
+            &call,
+            Some("expired-or-made-up"),
+            None,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "POST",
+            "/api/auth/login",
+            None,
+            Some(json!({"username": "honggai.canbo1", "password": "nope"})),
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        ),
+        (
+            "POST",
+            &transfer,
+            Some(&token),
+            Some(json!({"ticket_id": 1})),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "GET",
+            "/api/no/such/thing",
+            None,
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
     ];
     for (method, path, tok, body, status, code) in cases {
         let (got, body_json) = app.call(method, path, tok, body).await;
@@ -151,7 +350,10 @@ async fn bad_input_gets_precise_errors() {
         .body(Body::from("{\"procedure_id\": 1"))
         .unwrap();
     assert_eq!(app.raw(req).await.0, StatusCode::BAD_REQUEST);
-    let big = format!("{{\"procedure_id\": 1, \"pad\": \"{}\"}}", "x".repeat(100_000));
+    let big = format!(
+        "{{\"procedure_id\": 1, \"pad\": \"{}\"}}",
+        "x".repeat(100_000)
+    );
     let req = Request::post("/api/kiosk/tickets")
         .header("authorization", "Bearer demo-kiosk-2")
         .header("content-type", "application/json")
@@ -170,8 +372,20 @@ async fn priority_first_with_interleaving_then_oldest_first() {
     let app = app().await;
     let hotich = 1; // Đăng ký khai sinh, field Hộ tịch.
     let mut numbers = Vec::new();
-    for p in [None, None, Some("elderly"), Some("pregnant"), Some("disability"), Some("meritorious_service"), None] {
-        numbers.push(app.issue(2, hotich, p).await["ticket"]["number"].as_u64().unwrap());
+    for p in [
+        None,
+        None,
+        Some("elderly"),
+        Some("pregnant"),
+        Some("disability"),
+        Some("meritorious_service"),
+        None,
+    ] {
+        numbers.push(
+            app.issue(2, hotich, p).await["ticket"]["number"]
+                .as_u64()
+                .unwrap(),
+        );
         app.clock.advance_minutes(1);
     }
     assert_eq!(numbers, [1001, 1002, 1003, 1004, 1005, 1006, 1007]);
@@ -179,12 +393,27 @@ async fn priority_first_with_interleaving_then_oldest_first() {
     let counter = app.counter_id(2, 1);
     let mut order = Vec::new();
     loop {
-        let (status, called) = app.call("POST", &format!("/api/counters/{counter}/call-next"), Some(&token), None).await;
+        let (status, called) = app
+            .call(
+                "POST",
+                &format!("/api/counters/{counter}/call-next"),
+                Some(&token),
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
-        let Some(t) = called["ticket"].as_object() else { break };
+        let Some(t) = called["ticket"].as_object() else {
+            break;
+        };
         order.push(t["number"].as_u64().unwrap());
         let id = t["id"].as_i64().unwrap();
-        app.call("POST", &format!("/api/counters/{counter}/no-show"), Some(&token), Some(json!({"ticket_id": id}))).await;
+        app.call(
+            "POST",
+            &format!("/api/counters/{counter}/no-show"),
+            Some(&token),
+            Some(json!({"ticket_id": id})),
+        )
+        .await;
     }
     // Three priority tickets, then the oldest normal one, then the rest.
     assert_eq!(order, [1003, 1004, 1005, 1001, 1006, 1002, 1007]);
@@ -199,12 +428,24 @@ async fn transfer_keeps_the_original_issue_time_and_number() {
     let later = app.issue(2, chungthuc, None).await;
     let token = app.login("honggai.canbo1").await;
     let c1 = app.counter_id(2, 1);
-    let (_, called) = app.call("POST", &format!("/api/counters/{c1}/call-next"), Some(&token), None).await;
+    let (_, called) = app
+        .call(
+            "POST",
+            &format!("/api/counters/{c1}/call-next"),
+            Some(&token),
+            None,
+        )
+        .await;
     let id = called["ticket"]["id"].as_i64().unwrap();
     assert_eq!(id, first["ticket"]["id"].as_i64().unwrap());
     let ct_field = later["ticket"]["field_id"].as_i64().unwrap();
     let (status, moved) = app
-        .call("POST", &format!("/api/counters/{c1}/transfer"), Some(&token), Some(json!({"ticket_id": id, "field_id": ct_field})))
+        .call(
+            "POST",
+            &format!("/api/counters/{c1}/transfer"),
+            Some(&token),
+            Some(json!({"ticket_id": id, "field_id": ct_field})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
     assert_eq!(moved["state"], "waiting");
@@ -213,7 +454,14 @@ async fn transfer_keeps_the_original_issue_time_and_number() {
     // Counter 3 serves Chứng thực: the transferred ticket (issued earlier) goes first.
     let token3 = app.login("honggai.canbo3").await;
     let c3 = app.counter_id(2, 3);
-    let (_, next) = app.call("POST", &format!("/api/counters/{c3}/call-next"), Some(&token3), None).await;
+    let (_, next) = app
+        .call(
+            "POST",
+            &format!("/api/counters/{c3}/call-next"),
+            Some(&token3),
+            None,
+        )
+        .await;
     assert_eq!(next["ticket"]["id"].as_i64(), Some(id));
 }
 
@@ -224,10 +472,19 @@ async fn closed_center_refuses_tickets_and_the_day_resets() {
     assert_eq!(app.issue(2, 1, None).await["ticket"]["number"], 1002);
     // Lunch break: closed.
     app.clock.advance_minutes(3 * 60);
-    let (status, body) = app.call("POST", "/api/kiosk/tickets", Some("demo-kiosk-2"), Some(json!({"procedure_id": 1}))).await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/kiosk/tickets",
+            Some("demo-kiosk-2"),
+            Some(json!({"procedure_id": 1})),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"], "center_closed");
-    let (_, me) = app.call("GET", "/api/kiosk/me", Some("demo-kiosk-2"), None).await;
+    let (_, me) = app
+        .call("GET", "/api/kiosk/me", Some("demo-kiosk-2"), None)
+        .await;
     assert_eq!(me["center"]["open_now"], false);
     // Next morning: yesterday's tickets expire, numbering starts again.
     app.clock.advance_minutes(21 * 60);
@@ -257,21 +514,48 @@ async fn wait_estimates_learn_from_finished_tickets() {
     for _ in 0..3 {
         let t = app.issue(2, 1, None).await;
         let id = t["ticket"]["id"].as_i64().unwrap();
-        app.call("POST", &format!("/api/counters/{c1}/call-next"), Some(&token), None).await;
-        app.call("POST", &format!("/api/counters/{c1}/start"), Some(&token), Some(json!({"ticket_id": id}))).await;
+        app.call(
+            "POST",
+            &format!("/api/counters/{c1}/call-next"),
+            Some(&token),
+            None,
+        )
+        .await;
+        app.call(
+            "POST",
+            &format!("/api/counters/{c1}/start"),
+            Some(&token),
+            Some(json!({"ticket_id": id})),
+        )
+        .await;
         app.clock.advance_minutes(12);
-        app.call("POST", &format!("/api/counters/{c1}/finish"), Some(&token), Some(json!({"ticket_id": id}))).await;
+        app.call(
+            "POST",
+            &format!("/api/counters/{c1}/finish"),
+            Some(&token),
+            Some(json!({"ticket_id": id})),
+        )
+        .await;
     }
     for _ in 0..4 {
         app.issue(2, 1, None).await;
     }
-    let (_, preview) = app.call("GET", "/api/kiosk/preview?procedure_id=1", Some("demo-kiosk-2"), None).await;
+    let (_, preview) = app
+        .call(
+            "GET",
+            "/api/kiosk/preview?procedure_id=1",
+            Some("demo-kiosk-2"),
+            None,
+        )
+        .await;
     let wait = &preview["wait"];
     assert_eq!(wait["people_ahead"], 4);
     assert_eq!(wait["counters_open"], 1);
     // Learned mean (3×12 + 5×8)/8 = 9.5 min; one free counter → (4 − 1 + 0.5) × 9.5 ≈ 33.
     assert_eq!(wait["minutes"], 33);
-    assert!(wait["low_minutes"].as_u64().unwrap() < 33 && wait["high_minutes"].as_u64().unwrap() > 33);
+    assert!(
+        wait["low_minutes"].as_u64().unwrap() < 33 && wait["high_minutes"].as_u64().unwrap() > 33
+    );
 }
 
 #[tokio::test]
@@ -313,11 +597,19 @@ async fn csv_import_is_all_or_nothing_and_names_line_and_column() {
     let (status, err) = app.raw(post(bad, admin.clone())).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     let msg = err["message"].as_str().unwrap();
-    assert!(msg.contains("line 3") && msg.contains("field_code"), "{msg}");
+    assert!(
+        msg.contains("line 3") && msg.contains("field_code"),
+        "{msg}"
+    );
     let (_, stats) = app.get("/api/catalogue/stats").await;
-    assert_eq!(stats["total"], 1823, "nothing imported from a file with an error");
+    assert_eq!(
+        stats["total"], 1823,
+        "nothing imported from a file with an error"
+    );
 
-    let good = format!("{header}\nQN-NEW-1,Thủ tục mới,New procedure,HT,commune,UBND cấp xã,true,3,days,false,2\n");
+    let good = format!(
+        "{header}\nQN-NEW-1,Thủ tục mới,New procedure,HT,commune,UBND cấp xã,true,3,days,false,2\n"
+    );
     let (status, ok) = app.raw(post(good.clone(), admin)).await;
     assert_eq!(status, StatusCode::OK, "{ok}");
     assert_eq!(ok["imported"], 1);

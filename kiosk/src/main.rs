@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use kiosk::config::Config;
-use kiosk::fakes::FakeBackend;
+use kiosk::fakes::{FakeBackend, FakePrinter};
 use kiosk::http::HttpBackend;
-use kiosk::ports::BackendApi;
+use kiosk::ports::{BackendApi, TicketPrinter};
 use slint::ComponentHandle;
 
 fn main() -> anyhow::Result<()> {

@@ -228,7 +228,7 @@ pub async fn list_procedures(
     let mut sql = format!("{PROCEDURE_SELECT} WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     for word in folded.split_whitespace().take(12) {
-        args.push(format!("%{}%", word.replace('%', "").replace('_', "")).into());
+        args.push(format!("%{}%", word.replace(['%', '_'], "")).into());
         sql.push_str(&format!(" AND p.search_key LIKE ?{}", args.len()));
     }
     if let Some(f) = q.field_id {

@@ -29,21 +29,39 @@ pub async fn app() -> App {
 pub async fn app_with(settings: Settings) -> App {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::at_local(2026, 12, 7, 9, 0));
-    let state = backend::open_state(&dir.path().join("q.sqlite"), clock.clone() as Arc<dyn Clock>, settings, true)
-        .await
-        .unwrap();
+    let state = backend::open_state(
+        &dir.path().join("q.sqlite"),
+        clock.clone() as Arc<dyn Clock>,
+        settings,
+        true,
+    )
+    .await
+    .unwrap();
     let router = backend::api::router(state.clone());
-    App { state, router, clock, dir }
+    App {
+        state,
+        router,
+        clock,
+        dir,
+    }
 }
 
 impl App {
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }
         let req = match body {
-            Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
             None => req.body(Body::empty()),
         }
         .unwrap();
@@ -57,7 +75,8 @@ impl App {
         let value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         (status, value)
     }
@@ -68,7 +87,12 @@ impl App {
 
     pub async fn login(&self, username: &str) -> String {
         let (status, body) = self
-            .call("POST", "/api/auth/login", None, Some(serde_json::json!({"username": username, "password": "demo"})))
+            .call(
+                "POST",
+                "/api/auth/login",
+                None,
+                Some(serde_json::json!({"username": username, "password": "demo"})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["token"].as_str().unwrap().to_string()
@@ -93,7 +117,12 @@ impl App {
         let code = code.to_string();
         self.state
             .store
-            .read(move |c| c.query_row("SELECT id FROM procedures WHERE code = ?1", [code], |r| r.get::<_, i64>(0)).map_err(backend::error::ApiError::from))
+            .read(move |c| {
+                c.query_row("SELECT id FROM procedures WHERE code = ?1", [code], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(backend::error::ApiError::from)
+            })
             .await
             .unwrap()
     }
@@ -118,6 +147,11 @@ impl App {
 
     /// Counter id of a center's counter by number.
     pub fn counter_id(&self, center_id: i64, number: u32) -> i64 {
-        self.state.dir.counters_of(center_id).find(|c| c.number == number).unwrap().id
+        self.state
+            .dir
+            .counters_of(center_id)
+            .find(|c| c.number == number)
+            .unwrap()
+            .id
     }
 }

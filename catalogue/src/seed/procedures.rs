@@ -274,7 +274,7 @@ fn generated(seq: usize, field: &FieldSeed, level: Level, nt: bool) -> Procedure
         non_territorial: nt,
         processing_time: time,
         processing_unit: unit,
-        has_fees: seq % 3 != 0,
+        has_fees: !seq.is_multiple_of(3),
         online_level: 2 + (seq % 3) as u8,
         generated: true,
     }

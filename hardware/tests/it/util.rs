@@ -1,0 +1,105 @@
+//! Helpers shared by the integration tests.
+
+use std::path::Path;
+
+use hardware::layout::{ticket_raster_lines, Paper, TicketLayout};
+use hardware::raster::{render_line, Bitmap};
+
+/// Loads a page PNG as a black/white matrix (true = black).
+pub struct Png {
+    pub width: u32,
+    pub height: u32,
+    black: Vec<bool>,
+}
+
+impl Png {
+    pub fn load(path: &Path) -> Png {
+        let image = image::open(path).expect("PNG opens").to_luma8();
+        let (width, height) = image.dimensions();
+        let black = image.pixels().map(|p| p.0[0] < 128).collect();
+        Png {
+            width,
+            height,
+            black,
+        }
+    }
+
+    pub fn is_black(&self, x: i64, y: i64) -> bool {
+        x >= 0
+            && y >= 0
+            && (x as u32) < self.width
+            && (y as u32) < self.height
+            && self.black[(y as u32 * self.width + x as u32) as usize]
+    }
+
+    /// Decodes every QR code on the page with `rqrr`, an independent decoder.
+    pub fn qr_codes(&self) -> Vec<String> {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+            self.width as usize,
+            self.height as usize,
+            |x, y| {
+                if self.is_black(x as i64, y as i64) {
+                    0
+                } else {
+                    255
+                }
+            },
+        );
+        prepared
+            .detect_grids()
+            .into_iter()
+            .filter_map(|grid| grid.decode().ok().map(|(_, content)| content))
+            .collect()
+    }
+
+    /// Finds `bitmap` on the page exactly (every dot of its box equal), at or below `from_y`;
+    /// returns its top-left corner.
+    pub fn find(&self, bitmap: &Bitmap, from_y: u32) -> Option<(u32, u32)> {
+        let (tx, ty) = (0..bitmap.height)
+            .flat_map(|y| (0..bitmap.width).map(move |x| (x, y)))
+            .find(|&(x, y)| bitmap.get(x, y))?;
+        for y in from_y..self.height {
+            for x in 0..self.width {
+                if !self.is_black(x as i64, y as i64) {
+                    continue;
+                }
+                let (ox, oy) = (x as i64 - tx as i64, y as i64 - ty as i64);
+                if ox < 0 || oy < from_y as i64 {
+                    continue;
+                }
+                let matches = (0..bitmap.height).all(|by| {
+                    (0..bitmap.width).all(|bx| {
+                        bitmap.get(bx, by) == self.is_black(ox + bx as i64, oy + by as i64)
+                    })
+                });
+                if matches {
+                    return Some((ox as u32, oy as u32));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Checks a printed ticket page: the QR decodes to the payload, and every raster line is
+/// on the paper, dot for dot, in print order.
+pub fn check_ticket_page(path: &Path, ticket: &TicketLayout, paper: Paper) {
+    let png = Png::load(path);
+    assert_eq!(png.width, paper.dots());
+    assert_eq!(
+        png.qr_codes(),
+        vec![ticket.qr_payload.clone()],
+        "{}",
+        path.display()
+    );
+    let lines = ticket_raster_lines(ticket, paper);
+    assert!(lines.iter().any(|(text, _)| text == "Đăng ký khai sinh"));
+    let mut y = 0;
+    for (text, style) in lines {
+        let bitmap = render_line(&text, style);
+        let (_, found_y) = png
+            .find(&bitmap, y)
+            .unwrap_or_else(|| panic!("line {text:?} not found below y={y} in {}", path.display()));
+        y = found_y + bitmap.height;
+    }
+}
