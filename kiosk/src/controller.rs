@@ -231,8 +231,9 @@ impl Default for Timeouts {
 /// hearing about it until the printer is healthy again.
 pub type FaultSlot = Arc<Mutex<Option<String>>>;
 
-/// The most procedures a list shows; a field has at most a few hundred.
-const LIST_LIMIT: u32 = 400;
+/// The most procedures a list shows: the backend's page limit. Real procedures come before
+/// the generated catalogue entries, so the ones people ask for are on this page.
+const LIST_LIMIT: u32 = 200;
 /// The most search results shown.
 const SEARCH_LIMIT: u32 = 30;
 

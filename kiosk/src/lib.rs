@@ -15,6 +15,7 @@ pub mod fakes;
 pub mod http;
 pub mod ports;
 pub mod printer;
+pub mod scanner;
 pub mod screenshot;
 pub mod text;
 pub mod ui;

@@ -45,8 +45,8 @@ fn main() -> anyhow::Result<()> {
             .context("creating the HTTP client")?,
         )
     };
-    let printer = if config.offline_demo && config.printer.starts_with("virtual:") {
-        kiosk::printer::open("memory", config.paper_mm)?
+    let printer: Arc<dyn TicketPrinter> = if config.offline_demo {
+        Arc::new(FakePrinter::default())
     } else {
         kiosk::printer::open(&config.printer, config.paper_mm)
             .with_context(|| format!("opening printer {}", config.printer))?

@@ -106,3 +106,13 @@ pub trait TicketPrinter: Send + Sync {
     /// The printer's last known state, for the heartbeat.
     fn health(&self) -> PrinterHealth;
 }
+
+impl<T: TicketPrinter + ?Sized> TicketPrinter for std::sync::Arc<T> {
+    fn print(&self, ticket: &PrintedTicket) -> Result<(), PrintFailure> {
+        (**self).print(ticket)
+    }
+
+    fn health(&self) -> PrinterHealth {
+        (**self).health()
+    }
+}

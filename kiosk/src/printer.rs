@@ -48,14 +48,27 @@ pub fn printer_config(spec: &str, paper: Paper) -> anyhow::Result<PrinterConfig>
         },
         "serial" => {
             let (path, baud) = match rest.split_once('@') {
-                Some((path, baud)) => (path, baud.parse().with_context(|| format!("baud rate {baud:?}"))?),
+                Some((path, baud)) => (
+                    path,
+                    baud.parse()
+                        .with_context(|| format!("baud rate {baud:?}"))?,
+                ),
                 None => (rest, 115_200),
             };
-            PrinterConfig::Serial { path: path.to_owned(), baud }
+            PrinterConfig::Serial {
+                path: path.to_owned(),
+                baud,
+            }
         }
-        "tcp" => PrinterConfig::Tcp { addr: rest.to_owned() },
-        "usb" => PrinterConfig::UsbLp { path: PathBuf::from(rest) },
-        "file" => PrinterConfig::File { path: PathBuf::from(rest) },
+        "tcp" => PrinterConfig::Tcp {
+            addr: rest.to_owned(),
+        },
+        "usb" => PrinterConfig::UsbLp {
+            path: PathBuf::from(rest),
+        },
+        "file" => PrinterConfig::File {
+            path: PathBuf::from(rest),
+        },
         "memory" => PrinterConfig::Memory,
         other => anyhow::bail!("unknown printer kind {other:?} in {spec:?}"),
     })
@@ -65,7 +78,10 @@ pub fn printer_config(spec: &str, paper: Paper) -> anyhow::Result<PrinterConfig>
 pub fn open(spec: &str, paper_mm: u32) -> anyhow::Result<Arc<HardwarePrinter>> {
     let paper = paper(paper_mm)?;
     let config = printer_config(spec, paper)?;
-    Ok(Arc::new(HardwarePrinter::new(PrinterActor::spawn(config), paper)))
+    Ok(Arc::new(HardwarePrinter::new(
+        PrinterActor::spawn(config),
+        paper,
+    )))
 }
 
 /// The health a failed job implies.
@@ -103,7 +119,11 @@ pub fn layout(ticket: &PrintedTicket) -> TicketLayout {
 impl HardwarePrinter {
     /// Wraps a running printer actor.
     pub fn new(handle: PrinterHandle, paper: Paper) -> Self {
-        HardwarePrinter { handle, paper, last_outcome: Mutex::new(PrinterHealth::Unknown) }
+        HardwarePrinter {
+            handle,
+            paper,
+            last_outcome: Mutex::new(PrinterHealth::Unknown),
+        }
     }
 
     /// The actor's handle (tests reach the virtual printer's switches through it).
@@ -117,7 +137,10 @@ impl HardwarePrinter {
     }
 
     fn remember(&self, health: PrinterHealth) {
-        *self.last_outcome.lock().unwrap_or_else(|poison| poison.into_inner()) = health;
+        *self
+            .last_outcome
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner()) = health;
     }
 }
 
@@ -133,11 +156,17 @@ impl TicketPrinter for HardwarePrinter {
             Ok(JobOutcome::Failed(error)) => {
                 let health = health_of(&error);
                 self.remember(health);
-                Err(PrintFailure { health, detail: error.to_string() })
+                Err(PrintFailure {
+                    health,
+                    detail: error.to_string(),
+                })
             }
             Err(error) => {
                 self.remember(PrinterHealth::Unknown);
-                Err(PrintFailure { health: PrinterHealth::Unknown, detail: error.to_string() })
+                Err(PrintFailure {
+                    health: PrinterHealth::Unknown,
+                    detail: error.to_string(),
+                })
             }
         }
     }
@@ -150,7 +179,10 @@ impl TicketPrinter for HardwarePrinter {
             PrinterStatus::Reported(report) if report.paper_near_end => PrinterHealth::PaperNearEnd,
             PrinterStatus::Reported(_) => PrinterHealth::Ok,
             // Write-only links cannot say; the last job's outcome is the best guess.
-            PrinterStatus::Unknown { .. } => *self.last_outcome.lock().unwrap_or_else(|poison| poison.into_inner()),
+            PrinterStatus::Unknown { .. } => *self
+                .last_outcome
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner()),
         }
     }
 }
@@ -164,19 +196,41 @@ mod tests {
         let paper = Paper::Mm80;
         assert_eq!(
             printer_config("virtual:out/t", paper).unwrap(),
-            PrinterConfig::Virtual { out_dir: "out/t".into(), paper }
+            PrinterConfig::Virtual {
+                out_dir: "out/t".into(),
+                paper
+            }
         );
         assert_eq!(
             printer_config("serial:/dev/ttyUSB0@9600", paper).unwrap(),
-            PrinterConfig::Serial { path: "/dev/ttyUSB0".into(), baud: 9600 }
+            PrinterConfig::Serial {
+                path: "/dev/ttyUSB0".into(),
+                baud: 9600
+            }
         );
         assert_eq!(
             printer_config("serial:/dev/ttyUSB0", paper).unwrap(),
-            PrinterConfig::Serial { path: "/dev/ttyUSB0".into(), baud: 115_200 }
+            PrinterConfig::Serial {
+                path: "/dev/ttyUSB0".into(),
+                baud: 115_200
+            }
         );
-        assert_eq!(printer_config("tcp:10.0.0.9:9100", paper).unwrap(), PrinterConfig::Tcp { addr: "10.0.0.9:9100".into() });
-        assert_eq!(printer_config("usb:/dev/usb/lp0", paper).unwrap(), PrinterConfig::UsbLp { path: "/dev/usb/lp0".into() });
-        assert_eq!(printer_config("memory", paper).unwrap(), PrinterConfig::Memory);
+        assert_eq!(
+            printer_config("tcp:10.0.0.9:9100", paper).unwrap(),
+            PrinterConfig::Tcp {
+                addr: "10.0.0.9:9100".into()
+            }
+        );
+        assert_eq!(
+            printer_config("usb:/dev/usb/lp0", paper).unwrap(),
+            PrinterConfig::UsbLp {
+                path: "/dev/usb/lp0".into()
+            }
+        );
+        assert_eq!(
+            printer_config("memory", paper).unwrap(),
+            PrinterConfig::Memory
+        );
         assert!(printer_config("laser:x", paper).is_err());
         assert!(paper_of_test(57).is_err());
     }
@@ -189,11 +243,19 @@ mod tests {
     fn a_ticket_prints_on_the_virtual_printer_and_paper_out_fails_it() {
         let dir = tempfile::tempdir().unwrap();
         let printer = open(&format!("virtual:{}", dir.path().display()), 80).unwrap();
-        let ticket = PrintedTicket { number: 2047, number_label: "SỐ THỨ TỰ".into(), ..PrintedTicket::default() };
+        let ticket = PrintedTicket {
+            number: 2047,
+            number_label: "SỐ THỨ TỰ".into(),
+            ..PrintedTicket::default()
+        };
         printer.print(&ticket).unwrap();
         let pages = printer.handle().virtual_printer().unwrap().pages();
         assert_eq!(pages.len(), 1);
-        printer.handle().virtual_printer().unwrap().set_paper_out(true);
+        printer
+            .handle()
+            .virtual_printer()
+            .unwrap()
+            .set_paper_out(true);
         let failure = printer.print(&ticket).unwrap_err();
         assert_eq!(failure.health, PrinterHealth::PaperEnd);
         assert_eq!(printer.health(), PrinterHealth::PaperEnd);
