@@ -67,15 +67,24 @@ impl Driver {
 
     /// Taps the element with this accessible label (the first, when several have it),
     /// the way a screen reader's default action does, and counts the tap.
+    /// The screen is updated from the worker thread, so the label may take a moment to
+    /// appear; the tap waits for it for up to five seconds.
     pub fn tap(&self, label: &str) {
-        let owned = label.to_owned();
-        let found = self.on_ui(move |window| {
-            let element = ElementHandle::find_by_accessible_label(window, &owned).next();
-            if let Some(element) = &element {
-                element.invoke_accessible_default_action();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let found = loop {
+            let owned = label.to_owned();
+            let found = self.on_ui(move |window| {
+                let element = ElementHandle::find_by_accessible_label(window, &owned).next();
+                if let Some(element) = &element {
+                    element.invoke_accessible_default_action();
+                }
+                element.is_some()
+            });
+            if found || Instant::now() >= deadline {
+                break found;
             }
-            element.is_some()
-        });
+            std::thread::sleep(Duration::from_millis(20));
+        };
         assert!(
             found,
             "nothing labelled {label:?} on page {:?}",
