@@ -5,11 +5,14 @@
 
 pub mod api;
 pub mod core;
+pub mod dossier;
 pub mod error;
+pub mod receipts;
 pub mod service;
 pub mod state;
 pub mod store;
 pub mod testing;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -37,6 +37,24 @@ struct Config {
     /// Hours a staff sign-in lasts.
     #[arg(long, env = "QUEUE_SESSION_HOURS", default_value_t = 12)]
     session_hours: i64,
+    /// The dossier-receipt printer of every counter without its own: `virtual:DIR[:80]`,
+    /// `tcp:HOST:PORT`, `serial:PATH[:BAUD]`, `usblp:PATH`, `file:PATH`. None: no printing.
+    #[arg(long, env = "QUEUE_RECEIPT_PRINTER")]
+    receipt_printer: Option<String>,
+    /// A counter's own receipt printer as `COUNTER_ID=SPEC`; repeat for several counters.
+    #[arg(
+        long = "counter-printer",
+        env = "QUEUE_COUNTER_PRINTERS",
+        value_delimiter = ','
+    )]
+    counter_printers: Vec<String>,
+    /// Width of the receipt paper in millimetres: 58 or 80.
+    #[arg(long, env = "QUEUE_RECEIPT_PAPER", default_value = "80")]
+    receipt_paper: hardware::layout::Paper,
+    /// Public holidays file (one YYYY-MM-DD per line, +YYYY-MM-DD for make-up working
+    /// days); the built-in demo calendar when not given.
+    #[arg(long, env = "QUEUE_HOLIDAYS")]
+    holidays: Option<PathBuf>,
     /// Priority tickets a counter may call in a row before a waiting normal ticket goes.
     #[arg(long, env = "QUEUE_PRIORITY_RUN", default_value_t = 3)]
     priority_run: u32,
@@ -50,7 +68,30 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
+    let calendar = match &config.holidays {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            backend::core::calendar::Calendar::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Settings::default().calendar,
+    };
+    let mut counter_printers = Vec::new();
+    for item in &config.counter_printers {
+        let (id, spec) = item
+            .split_once('=')
+            .and_then(|(id, spec)| Some((id.trim().parse::<i64>().ok()?, spec.trim().to_string())))
+            .with_context(|| format!("--counter-printer {item:?} is not COUNTER_ID=SPEC"))?;
+        counter_printers.push((id, spec));
+    }
+    let printers = backend::receipts::ReceiptPrinters::start(
+        config.receipt_printer.as_deref(),
+        &counter_printers,
+        config.receipt_paper,
+    )?;
     let settings = Settings {
+        calendar,
         always_open: config.always_open,
         public_url: config.public_url.clone(),
         session_ttl_ms: config.session_hours * 3600 * 1000,
@@ -65,7 +106,8 @@ async fn main() -> anyhow::Result<()> {
         settings,
         config.demo_accounts,
     )
-    .await?;
+    .await?
+    .with_receipt_printers(printers);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

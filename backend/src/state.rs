@@ -24,6 +24,8 @@ pub struct Settings {
     pub policy: CallPolicy,
     pub thresholds: Thresholds,
     pub travel: TravelModel,
+    /// Public holidays and make-up working days, for dossier appointment dates.
+    pub calendar: crate::core::calendar::Calendar,
 }
 
 impl Default for Settings {
@@ -35,6 +37,8 @@ impl Default for Settings {
             policy: CallPolicy::default(),
             thresholds: Thresholds::default(),
             travel: TravelModel::default(),
+            calendar: crate::core::calendar::Calendar::parse(include_str!("../holidays.txt"))
+                .expect("the embedded holiday calendar parses"),
         }
     }
 }
@@ -207,6 +211,8 @@ pub struct AppState {
     pub events: broadcast::Sender<Published>,
     /// Per-client counters for rate-limited public lookups.
     pub limiter: Arc<crate::api::limit::RateLimiter>,
+    /// Thermal printers for dossier receipts (none configured: receipts are not printed).
+    pub receipts: Arc<crate::receipts::ReceiptPrinters>,
 }
 
 impl AppState {
@@ -228,7 +234,14 @@ impl AppState {
             dir: Arc::new(dir),
             events,
             limiter: Arc::new(crate::api::limit::RateLimiter::new(60, 60_000)),
+            receipts: Arc::default(),
         })
+    }
+
+    /// Uses these receipt printers.
+    pub fn with_receipt_printers(mut self, printers: crate::receipts::ReceiptPrinters) -> Self {
+        self.receipts = Arc::new(printers);
+        self
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -272,6 +272,39 @@ pub struct KioskHeartbeat {
     pub fault: Option<String>,
 }
 
+/// One step of a dossier's history as the public sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DossierStep {
+    pub at: String,
+    /// National status code 1–10.
+    pub status: u8,
+    pub status_vi: String,
+    pub status_en: String,
+}
+
+/// A dossier's status for the citizen (kiosk status screen, mobile page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DossierLookup {
+    pub code: String,
+    pub procedure_name_vi: String,
+    pub procedure_name_en: String,
+    /// The applicant's name with most letters masked, e.g. "Nguyễn V** A*".
+    pub applicant_masked: String,
+    pub status: u8,
+    pub status_vi: String,
+    pub status_en: String,
+    pub received_at: String,
+    /// The appointment date, pushed back by supplement pauses.
+    pub appointment_at: String,
+    /// `early`, `on_time`, `late`, `within_deadline` or `overdue`.
+    pub timeliness: String,
+    pub return_center_name: String,
+    pub return_center_address: String,
+    pub history: Vec<DossierStep>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,13 @@
 //! The HTTP JSON API. `router(state)` builds the whole app, so tests drive it with
 //! `oneshot` and `main` serves the very same router.
 
+pub mod dossiers;
 pub mod events;
 pub mod extract;
 pub mod limit;
 pub mod public;
 pub mod staff;
+pub mod stats;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -42,7 +44,7 @@ impl Modify for BearerAuth {
     info(title = "Hàng đợi — queue system for public administration service centers", version = "0.1.0",
          description = "Kiosks, counters, hall displays and dashboards of a province's service centers share this API."),
     modifiers(&BearerAuth),
-    tags((name = "catalogue"), (name = "centers"), (name = "kiosk"), (name = "tickets"), (name = "staff"), (name = "counter"), (name = "live"))
+    tags((name = "catalogue"), (name = "centers"), (name = "kiosk"), (name = "tickets"), (name = "staff"), (name = "counter"), (name = "dossiers"), (name = "live"), (name = "stats"))
 )]
 struct ApiDoc;
 
@@ -73,8 +75,17 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::finish))
         .routes(routes!(staff::transfer))
         .routes(routes!(staff::cancel))
+        .routes(routes!(dossiers::receive))
+        .routes(routes!(dossiers::reprint))
+        .routes(routes!(dossiers::set_status))
+        .routes(routes!(dossiers::inbox))
+        .routes(routes!(dossiers::lookup))
+        .routes(routes!(dossiers::import))
         .routes(routes!(events::center_events))
         .routes(routes!(events::province_events))
+        .routes(routes!(stats::overview))
+        .routes(routes!(stats::center_day))
+        .routes(routes!(stats::export_csv))
         .split_for_parts()
 }
 
@@ -114,6 +125,7 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/healthz", get(health))
+        .merge(crate::web::router())
         .fallback(not_found)
         .with_state(state)
 }

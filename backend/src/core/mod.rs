@@ -3,7 +3,9 @@
 //! Everything here is a function of plain values (and a `now` passed in), so it can be
 //! tested on tables of cases and reused unchanged by the simulator.
 
+pub mod calendar;
 pub mod clock;
+pub mod dossier;
 pub mod estimate;
 pub mod hours;
 pub mod policy;

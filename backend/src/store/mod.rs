@@ -17,7 +17,10 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
 /// The migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0003_dossiers.sql"),
+];
 
 /// At most this many jobs share one commit, so one batch never holds the lock long.
 const MAX_BATCH: usize = 256;

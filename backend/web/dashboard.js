@@ -1,0 +1,228 @@
+// The manager dashboard: a sortable province overview and, per center, its queues by
+// field, its counters with ticket and officer, SVG charts of the day and the CSV export.
+
+import { api, applyI18n, debounce, el, fieldName, langButton, live, shortCenterName, signIn, signOut, t } from "/web/common.js";
+
+const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+const view = { account: null, overview: [], sort: { key: "waiting", dir: -1 }, centerId: null, snapshot: null, day: null };
+window.dashboard = view;
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+const W = 420, H = 190, PAD = { l: 34, r: 8, t: 10, b: 24 };
+
+/** A chart frame: y grid with labels; returns [svg, x(i), y(v), plot width]. */
+function frame(maxValue, count) {
+  const max = Math.max(1, maxValue);
+  const step = Math.max(1, Math.ceil(max / 4));
+  const top = step * 4;
+  const pw = W - PAD.l - PAD.r, ph = H - PAD.t - PAD.b;
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img" });
+  const y = (v) => PAD.t + ph - (v / top) * ph;
+  for (let v = 0; v <= top; v += step) {
+    root.append(svg("line", { x1: PAD.l, x2: W - PAD.r, y1: y(v), y2: y(v), class: "grid" }));
+    root.append(svg("text", { x: PAD.l - 5, y: y(v) + 4, class: "axis", "text-anchor": "end" }, v));
+  }
+  const x = (i) => PAD.l + (count <= 1 ? 0 : (i / (count - 1)) * pw);
+  return { root, x, y, pw, ph };
+}
+
+function lineChart(points) {
+  const f = frame(Math.max(0, ...points.map((p) => p.waiting)), points.length);
+  if (points.length > 0) {
+    const d = points.map((p, i) => `${i ? "L" : "M"}${f.x(i).toFixed(1)},${f.y(p.waiting).toFixed(1)}`).join(" ");
+    f.root.append(svg("path", { d: d + ` L${f.x(points.length - 1)},${f.y(0)} L${f.x(0)},${f.y(0)} Z`, class: "area" }));
+    f.root.append(svg("path", { d, class: "line" }));
+  }
+  points.forEach((p, i) => {
+    if (p.minute % 120 === 0) f.root.append(svg("text", { x: f.x(i), y: H - 6, class: "axis", "text-anchor": "middle" }, `${p.minute / 60}h`));
+  });
+  return f.root;
+}
+
+function barChart(values, labels) {
+  const f = frame(Math.max(0, ...values), values.length + 1);
+  const bw = f.pw / values.length;
+  values.forEach((v, i) => {
+    const x = PAD.l + i * bw;
+    f.root.append(svg("rect", { x: x + 2, y: f.y(v), width: Math.max(1, bw - 4), height: f.y(0) - f.y(v), class: "bar" },
+      svg("title", {}, `${labels[i]}: ${v}`)));
+    if (labels[i] !== "") f.root.append(svg("text", { x: x + bw / 2, y: H - 6, class: "axis", "text-anchor": "middle" }, labels[i]));
+  });
+  return f.root;
+}
+
+/** "Kiosk 1: hết giấy — hết giấy khi in số 1018", without the center's name. */
+function faultText(k) {
+  const name = k.name.split(/\s[–-]\s/)[0];
+  const what = k.silent ? t("kiosk.silent") : t("printer." + k.printer_health);
+  return `${name}: ${what}${k.fault ? " — " + k.fault : ""}`;
+}
+
+function overviewRows() {
+  return view.overview.map((o) => ({
+    id: o.center.id, name: shortCenterName(o.center.name), waiting: o.center.waiting, longest: o.center.longest_wait_min ?? -1,
+    avg: o.avg_wait_min ?? -1, served: o.center.served_today, open: o.center.counters_open,
+    faults: o.kiosk_faults.length, faultText: o.kiosk_faults.map(faultText).join("; "),
+  }));
+}
+
+function renderOverview() {
+  const { key, dir } = view.sort;
+  const rows = overviewRows().sort((a, b) => {
+    const va = a[key], vb = b[key];
+    return (typeof va === "string" ? va.localeCompare(vb, "vi") : va - vb) * dir;
+  });
+  document.querySelectorAll("#overview-table th").forEach((th) => {
+    th.setAttribute("aria-sort", th.dataset.sort === key ? (dir > 0 ? "ascending" : "descending") : "none");
+  });
+  const all = overviewRows();
+  const sum = (k) => all.reduce((n, r) => n + r[k], 0);
+  const kpi = (label, value) => el("div", { class: "kpi" }, el("span", { class: "v" }, value), el("span", { class: "l" }, label));
+  $("province-kpis").replaceChildren(
+    kpi(t("waiting"), sum("waiting")), kpi(t("served"), sum("served")), kpi(t("counters.open"), sum("open")),
+    kpi(t("longest.wait"), Math.max(0, ...all.map((r) => r.longest))), kpi(t("faults"), sum("faults")));
+  const dash = (v) => (v < 0 ? "—" : v);
+  $("overview-table").tBodies[0].replaceChildren(...rows.map((r) =>
+    el("tr", { class: "clickable" + (r.faults ? " fault" : ""), dataset: { center: r.id }, onclick: () => { location.hash = "center=" + r.id; } },
+      el("td", {}, r.name), el("td", { class: "n" + (r.waiting > 20 ? " hot" : "") }, r.waiting),
+      el("td", { class: "n" }, dash(r.longest)), el("td", { class: "n" }, dash(r.avg)),
+      el("td", { class: "n" }, r.served), el("td", { class: "n" }, r.open),
+      el("td", { class: r.faults ? "fault-text" : "muted" }, r.faults ? r.faultText : t("no.faults")))));
+}
+
+async function loadOverview() {
+  view.overview = await api("/api/stats/overview");
+  renderOverview();
+}
+
+function fmtDuration(s) {
+  if (s === null || s === undefined) return "—";
+  return s < 60 ? `${s} s` : t("minutes", { n: Math.round(s / 60) });
+}
+
+async function loadCenter() {
+  const id = view.centerId;
+  const day = $("day").value;
+  const [snap, stats] = await Promise.all([
+    api(`/api/staff/centers/${id}/queue`),
+    api(`/api/stats/centers/${id}` + (day ? `?day=${day}` : "")),
+  ]);
+  view.snapshot = snap;
+  view.stats = stats;
+  renderCenter();
+}
+
+function renderCenter() {
+  const snap = view.snapshot, stats = view.stats;
+  if (!snap || !stats) return;
+  $("center-title").textContent = snap.center.name;
+  $("display-link").href = `/display/${snap.center.id}`;
+  if (!$("day").value) $("day").value = stats.day;
+  const kpi = (label, value, id) => el("div", { class: "kpi", id }, el("span", { class: "v" }, value), el("span", { class: "l" }, label));
+  $("kpis").replaceChildren(
+    kpi(t("waiting"), snap.center.waiting, "kpi-waiting"), kpi(t("issued"), stats.issued, "kpi-issued"),
+    kpi(t("served"), stats.served, "kpi-served"), kpi(t("no.shows"), stats.no_shows, "kpi-noshows"),
+    kpi(t("avg.wait.kpi"), fmtDuration(stats.avg_wait_s), "kpi-wait"), kpi(t("avg.service"), fmtDuration(stats.avg_service_s), "kpi-service"),
+    kpi(t("counters.open"), `${snap.center.counters_open}/${snap.counters.length}`, "kpi-open"),
+    kpi(t("faults"), stats.kiosk_faults.length, "kpi-faults"));
+  $("center-faults").hidden = stats.kiosk_faults.length === 0;
+  $("center-faults").textContent = t("fault.list") + " " + stats.kiosk_faults.map(faultText).join("; ");
+  $("fields-table").tBodies[0].replaceChildren(
+    el("tr", {}, el("th", {}, t("field")), el("th", { class: "n" }, t("waiting")), el("th", { class: "n" }, t("est.wait"))),
+    ...snap.fields.map((f) => el("tr", {}, el("td", {}, fieldName(f)), el("td", { class: "n" + (f.waiting > 10 ? " hot" : "") }, f.waiting),
+      el("td", { class: "n" }, f.wait && f.wait.minutes != null ? t("minutes", { n: f.wait.minutes }) : "—"))));
+  $("counters-table").tBodies[0].replaceChildren(
+    el("tr", {}, el("th", {}, t("counter")), el("th", {}, ""), el("th", {}, t("staff")), el("th", { class: "n" }, t("ticket"))),
+    ...snap.counters.map((c) => el("tr", { id: "counter-row-" + c.number },
+      el("td", {}, t("counter.n", { n: c.number })),
+      el("td", {}, el("span", { class: "badge " + (c.open ? "on" : "off") }, c.open ? t("open") : t("closed"))),
+      el("td", {}, c.staff_name ?? ""),
+      el("td", { class: "n num" }, c.current ? `${c.current.number} · ${t("state." + c.current.state)}` : ""))));
+  const c = stats.charts;
+  $("chart-waiting").replaceChildren(lineChart(c.waiting_over_day));
+  // Office hours 7h–18h, widened to any hour that saw arrivals.
+  const busy = c.arrivals_per_hour.map((n, h) => (n > 0 ? h : null)).filter((h) => h !== null);
+  const from = Math.min(7, ...busy), to = Math.max(17, ...busy);
+  const hours = c.arrivals_per_hour.slice(from, to + 1);
+  const every = hours.length > 14 ? 3 : 2;
+  $("chart-arrivals").replaceChildren(barChart(hours, hours.map((_, i) => (i % every === 0 ? `${i + from}h` : ""))));
+  $("chart-waits").replaceChildren(barChart(c.wait_distribution.map((b) => b.tickets),
+    c.wait_distribution.map((b) => (b.to_min === null ? `${b.from_min}+` : `${b.from_min}–${b.to_min}`))));
+}
+
+async function exportCsv() {
+  const day = $("day").value;
+  const csv = await api(`/api/stats/centers/${view.centerId}/export.csv` + (day ? `?day=${day}` : ""), { text: true });
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+  const a = el("a", { href: url, download: `thong-ke-${view.snapshot.center.code}-${day}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+async function route() {
+  const m = /center=(\d+)/.exec(location.hash);
+  const own = view.account.center_id;
+  view.centerId = m ? Number(m[1]) : own ?? null;
+  $("back").hidden = !!own;
+  try {
+    if (view.centerId) {
+      $("overview").hidden = true;
+      $("center").hidden = false;
+      await loadCenter();
+    } else {
+      $("center").hidden = true;
+      $("overview").hidden = false;
+      await loadOverview();
+    }
+  } catch (e) {
+    if (e.status === 401) location.reload();
+    $("denied").hidden = false;
+    $("denied").textContent = e.status === 403 ? t("not.allowed") : e.message;
+  }
+}
+
+const refresh = debounce(() => {
+  const job = view.centerId ? loadCenter() : loadOverview();
+  job.catch((e) => console.warn("refresh failed", e));
+}, 400);
+
+async function main() {
+  applyI18n();
+  langButton($("lang"), () => { renderOverview(); renderCenter(); });
+  $("signout").addEventListener("click", signOut);
+  view.account = await signIn($("signin-box"));
+  $("who").textContent = view.account.full_name;
+  $("signout").hidden = false;
+  if (view.account.role === "counter_staff") {
+    $("denied").hidden = false;
+    return;
+  }
+  document.querySelectorAll("#overview-table th[data-sort]").forEach((th) => th.addEventListener("click", () => {
+    const key = th.dataset.sort;
+    view.sort = { key, dir: view.sort.key === key ? -view.sort.dir : key === "name" ? 1 : -1 };
+    renderOverview();
+  }));
+  $("back").addEventListener("click", () => { location.hash = ""; });
+  $("export").addEventListener("click", () => exportCsv().catch((e) => alert(e.message)));
+  $("day").addEventListener("change", () => loadCenter());
+  window.addEventListener("hashchange", route);
+  await route();
+  live("/api/events", {
+    onSync: refresh,
+    onEvent: (ev) => { if (!view.centerId || ev.center_id === view.centerId) refresh(); },
+    onStatus: (ok) => { $("live").textContent = ok ? "● " + t("live.on") : "○ " + t("live.off"); $("live").classList.toggle("down", !ok); },
+  });
+  // Waits grow without events: refresh the figures every half minute.
+  setInterval(refresh, 30000);
+}
+
+main();
