@@ -1,0 +1,295 @@
+//! The kiosk's flow, driven with the in-memory backend and printer and no window.
+
+use std::sync::{Arc, Mutex};
+
+use wire::{PrinterHealth, PriorityReason};
+
+use crate::controller::{
+    clock_text, heartbeat_once, Command, Controller, FaultSlot, KioskView, Screen, Timeouts,
+    ViewState,
+};
+use crate::fakes::{FakeBackend, FakeMode, FakePrinter};
+use crate::text::Language;
+
+/// Keeps every rendered state.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<ViewState>>>);
+
+impl KioskView for Recorder {
+    fn render(&self, state: &ViewState) {
+        self.0.lock().unwrap().push(state.clone());
+    }
+}
+
+struct Rig {
+    backend: Arc<FakeBackend>,
+    printer: Arc<FakePrinter>,
+    fault: FaultSlot,
+    controller: Controller,
+}
+
+fn rig() -> Rig {
+    let backend = Arc::new(FakeBackend::default());
+    let printer = Arc::new(FakePrinter::default());
+    let fault = FaultSlot::default();
+    let mut controller = Controller::new(
+        backend.clone(),
+        printer.clone(),
+        Box::new(Recorder::default()),
+        Timeouts::default(),
+        Language::Vietnamese,
+        fault.clone(),
+    );
+    controller.handle(Command::Start);
+    Rig {
+        backend,
+        printer,
+        fault,
+        controller,
+    }
+}
+
+#[test]
+fn start_shows_the_fields_on_the_home_screen() {
+    let rig = rig();
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Home);
+    assert_eq!(state.fields.len(), 6);
+    assert_eq!(state.fields[0].name, "Hộ tịch");
+    assert_eq!(state.fields[0].detail, "4");
+    assert!(state.center_name.contains("Quảng Ninh"));
+}
+
+#[test]
+fn three_taps_from_home_to_a_printed_ticket() {
+    let mut rig = rig();
+    rig.controller.handle(Command::OpenField(1));
+    assert_eq!(rig.controller.state().screen, Screen::Procedures);
+    assert_eq!(rig.controller.state().field_name, "Hộ tịch");
+    let birth = rig.controller.state().procedures[0].clone();
+    assert_eq!(birth.name, "Đăng ký khai sinh");
+    rig.controller.handle(Command::OpenProcedure(birth.id));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Confirm);
+    assert_eq!(state.confirm.wait.people_ahead, 3);
+    assert!(state.confirm.suggestions.is_empty());
+    rig.controller.handle(Command::Issue(None));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Done);
+    assert_eq!(state.ticket.number, 1001);
+    let printed = rig.printer.printed.lock().unwrap();
+    assert_eq!(printed.len(), 1);
+    assert_eq!(printed[0].number, 1001);
+    assert_eq!(printed[0].procedure_name, "Đăng ký khai sinh");
+    assert_eq!(printed[0].people_ahead, "Số người đang chờ trước bạn: 3");
+    assert_eq!(printed[0].wait_text, "Thời gian chờ dự kiến: khoảng 9 phút");
+    assert_eq!(printed[0].issued_at, "Giờ lấy số: 08:15 04/12/2026");
+    assert_eq!(printed[0].center_address, None);
+}
+
+#[test]
+fn paper_out_still_shows_the_number_and_reports_the_fault() {
+    let mut rig = rig();
+    *rig.printer.failure.lock().unwrap() = Some(PrinterHealth::PaperEnd);
+    rig.controller.handle(Command::OpenField(2));
+    rig.controller.handle(Command::OpenProcedure(5));
+    rig.controller.handle(Command::Issue(None));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::PrintFailed);
+    assert_eq!(state.ticket.number, 1001);
+    assert_eq!(
+        rig.backend.issued.lock().unwrap().len(),
+        1,
+        "the ticket is issued anyway"
+    );
+    let heartbeats = rig.backend.heartbeats.lock().unwrap().clone();
+    assert_eq!(heartbeats.len(), 1);
+    assert_eq!(heartbeats[0].printer, PrinterHealth::PaperEnd);
+    assert!(heartbeats[0].fault.as_deref().unwrap().contains("1001"));
+    // The heartbeat keeps repeating the fault until the printer is healthy again.
+    heartbeat_once(rig.backend.as_ref(), rig.printer.as_ref(), &rig.fault).unwrap();
+    assert!(rig.backend.heartbeats.lock().unwrap()[1].fault.is_some());
+    *rig.printer.failure.lock().unwrap() = None;
+    heartbeat_once(rig.backend.as_ref(), rig.printer.as_ref(), &rig.fault).unwrap();
+    let last = rig
+        .backend
+        .heartbeats
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap();
+    assert_eq!((last.printer, last.fault), (PrinterHealth::Ok, None));
+}
+
+#[test]
+fn priority_and_a_faster_center_go_into_the_request() {
+    let mut rig = rig();
+    rig.controller.handle(Command::OpenField(3));
+    rig.controller.handle(Command::OpenProcedure(7));
+    assert_eq!(rig.controller.state().confirm.suggestions.len(), 1);
+    rig.controller.handle(Command::OpenPriority);
+    assert_eq!(rig.controller.state().screen, Screen::Priority);
+    rig.controller
+        .handle(Command::ChoosePriority(Some(PriorityReason::Elderly)));
+    assert_eq!(rig.controller.state().screen, Screen::Confirm);
+    assert_eq!(
+        rig.controller.state().confirm.priority,
+        Some(PriorityReason::Elderly)
+    );
+    rig.controller.handle(Command::Issue(Some(7)));
+    let request = rig.backend.issued.lock().unwrap()[0].clone();
+    assert_eq!(request.for_center_id, Some(7));
+    assert_eq!(request.priority, Some(PriorityReason::Elderly));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Done);
+    assert!(state.ticket.center_name.contains("Hồng Gai"));
+    assert!(state.ticket.other_center_address.contains("Bến Đoan"));
+    let printed = rig.printer.printed.lock().unwrap()[0].clone();
+    assert_eq!(
+        printed.priority_label.as_deref(),
+        Some("Ưu tiên: Người cao tuổi")
+    );
+    assert!(printed.center_address.unwrap().contains("Bến Đoan"));
+}
+
+#[test]
+fn search_matches_without_diacritics_and_opens_the_confirmation() {
+    let mut rig = rig();
+    rig.controller.handle(Command::OpenSearch);
+    rig.controller
+        .handle(Command::Search("chung thuc".to_owned()));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Search);
+    assert_eq!(state.search_results.len(), 2);
+    assert_eq!(state.search_results[0].detail, "Chứng thực");
+    rig.controller.handle(Command::Search("xyz".to_owned()));
+    assert!(rig.controller.state().search_empty);
+    rig.controller
+        .handle(Command::Search("khai sinh".to_owned()));
+    rig.controller.handle(Command::OpenProcedure(1));
+    assert_eq!(rig.controller.state().screen, Screen::Confirm);
+    rig.controller.handle(Command::Back);
+    assert_eq!(rig.controller.state().screen, Screen::Search);
+}
+
+#[test]
+fn english_switches_names_and_printed_phrases_and_home_resets_it() {
+    let mut rig = rig();
+    rig.controller
+        .handle(Command::SetLanguage(Language::English));
+    assert_eq!(rig.controller.state().fields[0].name, "Civil status");
+    rig.controller.handle(Command::OpenField(1));
+    rig.controller.handle(Command::OpenProcedure(1));
+    assert_eq!(
+        rig.controller.state().confirm.procedure_name,
+        "Birth registration"
+    );
+    rig.controller.handle(Command::Issue(None));
+    let printed = rig.printer.printed.lock().unwrap()[0].clone();
+    assert_eq!(printed.number_label, "YOUR NUMBER");
+    assert_eq!(printed.wait_text, "Estimated wait: about 9 min");
+    rig.controller.handle(Command::Idle);
+    assert_eq!(rig.controller.state().screen, Screen::Home);
+    assert_eq!(rig.controller.state().language, Language::Vietnamese);
+}
+
+#[test]
+fn idle_returns_home_from_every_screen_but_printing() {
+    let mut rig = rig();
+    let steps: Vec<Vec<Command>> = vec![
+        vec![Command::OpenField(1)],
+        vec![Command::OpenSearch],
+        vec![Command::OpenField(1), Command::OpenProcedure(1)],
+        vec![
+            Command::OpenField(1),
+            Command::OpenProcedure(1),
+            Command::OpenPriority,
+        ],
+        vec![
+            Command::OpenField(1),
+            Command::OpenProcedure(1),
+            Command::Issue(None),
+        ],
+        vec![
+            Command::OpenDossier,
+            Command::Scanned("H22-261204-0001".to_owned()),
+        ],
+    ];
+    for commands in steps {
+        for command in commands.clone() {
+            rig.controller.handle(command);
+        }
+        assert_ne!(rig.controller.state().screen, Screen::Home, "{commands:?}");
+        assert!(rig.controller.idle_timeout().is_some());
+        rig.controller.handle(Command::Idle);
+        assert_eq!(
+            rig.controller.state().screen,
+            Screen::Home,
+            "after {commands:?}"
+        );
+    }
+}
+
+#[test]
+fn closed_center_shows_the_closed_screen_and_reopens_on_refresh() {
+    let mut rig = rig();
+    *rig.backend.mode.lock().unwrap() = FakeMode::Closed;
+    rig.controller.handle(Command::OpenField(1));
+    rig.controller.handle(Command::OpenProcedure(1));
+    rig.controller.handle(Command::Issue(None));
+    assert_eq!(
+        rig.controller.state().screen,
+        Screen::Closed,
+        "409 center_closed"
+    );
+    assert!(rig.controller.state().opening_hours.contains("07:30"));
+    rig.controller.handle(Command::Idle);
+    assert_eq!(
+        rig.controller.state().screen,
+        Screen::Closed,
+        "still closed"
+    );
+    *rig.backend.mode.lock().unwrap() = FakeMode::Normal;
+    rig.controller.handle(Command::Idle);
+    assert_eq!(rig.controller.state().screen, Screen::Home);
+}
+
+#[test]
+fn unreachable_backend_shows_what_to_do_and_recovers() {
+    let mut rig = rig();
+    *rig.backend.mode.lock().unwrap() = FakeMode::Unreachable;
+    rig.controller.handle(Command::OpenField(1));
+    assert_eq!(rig.controller.state().screen, Screen::Offline);
+    rig.controller.handle(Command::Idle);
+    assert_eq!(rig.controller.state().screen, Screen::Offline);
+    *rig.backend.mode.lock().unwrap() = FakeMode::Normal;
+    rig.controller.handle(Command::Back);
+    assert_eq!(rig.controller.state().screen, Screen::Home);
+}
+
+#[test]
+fn a_kiosk_started_while_the_backend_was_down_loads_later() {
+    let backend = Arc::new(FakeBackend::default());
+    *backend.mode.lock().unwrap() = FakeMode::Unreachable;
+    let mut controller = Controller::new(
+        backend.clone(),
+        Arc::new(FakePrinter::default()),
+        Box::new(Recorder::default()),
+        Timeouts::default(),
+        Language::Vietnamese,
+        FaultSlot::default(),
+    );
+    controller.handle(Command::Start);
+    assert_eq!(controller.state().screen, Screen::Offline);
+    *backend.mode.lock().unwrap() = FakeMode::Normal;
+    controller.handle(Command::Idle);
+    assert_eq!(controller.state().screen, Screen::Home);
+    assert_eq!(controller.state().fields.len(), 6);
+}
+
+#[test]
+fn clock_text_reads_rfc3339() {
+    assert_eq!(clock_text("2026-12-04T08:15:00+07:00"), "08:15 04/12/2026");
+    assert_eq!(clock_text("soon"), "soon");
+}

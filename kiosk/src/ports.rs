@@ -1,0 +1,118 @@
+//! The two things the kiosk talks to, as traits: the backend's HTTP API and the ticket
+//! printer. Controllers only see these traits, so they are unit-tested with fakes and no
+//! window, no socket and no device.
+
+use wire::{
+    Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo, PrinterHealth,
+    ProcedureList, TicketIssued,
+};
+
+/// Why a call to the backend failed, sorted by what the kiosk should tell the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// The backend could not be reached at all (network down, server stopped, time-out).
+    #[error("backend unreachable: {0}")]
+    Unreachable(String),
+    /// The center is outside its opening hours (409 `center_closed`).
+    #[error("center closed")]
+    CenterClosed,
+    /// The kiosk token was refused (401) or is not allowed (403).
+    #[error("kiosk token refused with status {0}")]
+    Unauthorized(u16),
+    /// Any other error answer, with the backend's machine-readable code.
+    #[error("backend answered {status}: {code}")]
+    Rejected {
+        /// The HTTP status code.
+        status: u16,
+        /// The `error` member of the backend's `ErrorBody`, or empty when absent.
+        code: String,
+    },
+    /// The answer could not be decoded; the kiosk and the backend disagree on the contract.
+    #[error("undecodable answer from the backend: {0}")]
+    Decode(String),
+}
+
+/// A filter for the procedure list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcedureQuery {
+    /// Free text; the backend matches it with or without diacritics.
+    pub text: Option<String>,
+    /// Only the procedures of this field.
+    pub field_id: Option<i64>,
+    /// At most this many items.
+    pub limit: u32,
+}
+
+/// The backend's kiosk API. Calls block; the UI calls them from its worker thread only.
+pub trait BackendApi: Send + Sync {
+    /// `GET /api/kiosk/me`: who the kiosk is and whether its center is open now.
+    fn kiosk_info(&self) -> Result<KioskInfo, ApiError>;
+    /// `GET /api/fields`.
+    fn fields(&self) -> Result<Vec<Field>, ApiError>;
+    /// `GET /api/procedures`.
+    fn procedures(&self, query: &ProcedureQuery) -> Result<ProcedureList, ApiError>;
+    /// `GET /api/kiosk/preview`: the wait here and faster centers, before issuing.
+    fn preview(&self, procedure_id: i64) -> Result<IssuePreview, ApiError>;
+    /// `POST /api/kiosk/tickets`.
+    fn issue_ticket(&self, request: &IssueTicketRequest) -> Result<TicketIssued, ApiError>;
+    /// `POST /api/kiosk/heartbeat`.
+    fn heartbeat(&self, heartbeat: &KioskHeartbeat) -> Result<(), ApiError>;
+}
+
+/// A queue ticket ready for paper: every string is already in the citizen's language.
+/// It mirrors the hardware crate's ticket layout so the adapter is a plain copy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PrintedTicket {
+    /// The name of the center where the citizen will be served.
+    pub center_name: String,
+    /// That center's address, printed when the ticket is for another center.
+    pub center_address: Option<String>,
+    /// The label above the number.
+    pub number_label: String,
+    /// The ticket number.
+    pub number: u32,
+    /// The priority line, when the citizen chose a priority.
+    pub priority_label: Option<String>,
+    /// The field of the procedure.
+    pub field_name: String,
+    /// The procedure.
+    pub procedure_name: String,
+    /// The people-ahead line.
+    pub people_ahead: String,
+    /// The estimated-wait line.
+    pub wait_text: String,
+    /// The issue-time line.
+    pub issued_at: String,
+    /// The URL of the ticket's status page, carried by the QR code.
+    pub qr_payload: String,
+    /// Small lines at the bottom.
+    pub footer_lines: Vec<String>,
+}
+
+/// Why a ticket did not come out of the printer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{detail}")]
+pub struct PrintFailure {
+    /// The printer's state as far as the kiosk knows it, reported in the heartbeat.
+    pub health: PrinterHealth,
+    /// A short technical description for the staff, e.g. "paper end".
+    pub detail: String,
+}
+
+/// The kiosk's ticket printer. `print` blocks until the ticket is cut or has failed.
+pub trait TicketPrinter: Send + Sync {
+    /// Prints one ticket.
+    fn print(&self, ticket: &PrintedTicket) -> Result<(), PrintFailure>;
+    /// The printer's last known state, for the heartbeat.
+    fn health(&self) -> PrinterHealth;
+}
+
+impl<T: TicketPrinter + ?Sized> TicketPrinter for std::sync::Arc<T> {
+    fn print(&self, ticket: &PrintedTicket) -> Result<(), PrintFailure> {
+        (**self).print(ticket)
+    }
+
+    fn health(&self) -> PrinterHealth {
+        (**self).health()
+    }
+}

@@ -1,0 +1,146 @@
+//! The whole kiosk, headless, over the in-memory backend and printer: the flows a citizen
+//! takes, the language switch, the priority, the faster center, paper out, the idle
+//! time-out, and the size of every touch target.
+
+mod util;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kiosk::app::Options;
+use kiosk::controller::Timeouts;
+use kiosk::fakes::{FakeBackend, FakePrinter};
+use kiosk::Page;
+use wire::{PrinterHealth, PriorityReason};
+
+#[test]
+fn the_kiosk_over_fakes() {
+    i_slint_backend_testing::init_integration_test_with_system_time();
+    let backend = Arc::new(FakeBackend::default());
+    let printer = Arc::new(FakePrinter::default());
+    let options = Options {
+        timeouts: Timeouts {
+            idle: Duration::from_secs(2),
+            done: Duration::from_secs(30),
+            print_failed: Duration::from_secs(30),
+            refresh: Duration::from_secs(30),
+        },
+        heartbeat: None,
+        ..Options::default()
+    };
+    let kiosk = kiosk::app::start(backend.clone(), printer.clone(), &options).unwrap();
+    let commands = kiosk.commands.clone();
+    util::drive(&kiosk.window, move |ui| {
+        ui.wait_for_page(Page::Home);
+        assert!(
+            ui.check_touch_targets() >= 8,
+            "tiles, search, dossier, language"
+        );
+
+        // Three taps from home to a printed ticket.
+        ui.reset_taps();
+        ui.tap("Hộ tịch");
+        ui.wait_for_page(Page::Procedures);
+        ui.check_touch_targets();
+        ui.tap("Đăng ký khai sinh");
+        ui.wait_for_page(Page::Confirm);
+        ui.check_touch_targets();
+        ui.tap("In số thứ tự");
+        ui.wait_for_page(Page::Done);
+        assert_eq!(ui.taps(), 3);
+        assert_eq!(ui.value_of("Số thứ tự của bạn").as_deref(), Some("1001"));
+        assert_eq!(printer.printed.lock().unwrap()[0].number, 1001);
+        ui.check_touch_targets();
+        ui.tap("Xong");
+        ui.wait_for_page(Page::Home);
+
+        // English, a priority and the faster center.
+        ui.tap("English");
+        ui.tap("Land");
+        ui.wait_for_page(Page::Procedures);
+        ui.tap("First land use right certificate");
+        ui.wait_for_page(Page::Confirm);
+        ui.tap("I have priority");
+        ui.wait_for_page(Page::Priority);
+        ui.check_touch_targets();
+        ui.tap("Elderly person");
+        ui.wait_for_page(Page::Confirm);
+        ui.check_touch_targets();
+        ui.tap("Take a ticket for Trung tâm Phục vụ hành chính công phường Hồng Gai");
+        ui.wait_for_page(Page::Done);
+        let request = backend.issued.lock().unwrap()[1].clone();
+        assert_eq!(request.priority, Some(PriorityReason::Elderly));
+        assert_eq!(request.for_center_id, Some(7));
+        assert_eq!(
+            printer.printed.lock().unwrap()[1].number_label,
+            "YOUR NUMBER"
+        );
+        ui.tap("Done");
+        ui.wait_for_page(Page::Home);
+        assert!(ui.has("English"), "home resets the language to Vietnamese");
+
+        // Search with the on-screen keyboard, without tones.
+        ui.tap("Tìm theo tên thủ tục");
+        ui.wait_for_page(Page::Search);
+        ui.check_touch_targets();
+        for letter in ["c", "h", "u", "n", "g"] {
+            ui.tap(letter);
+        }
+        ui.tap("Dấu sắc");
+        assert_eq!(ui.value_of("Tên thủ tục cần tìm").as_deref(), Some("chúng"));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while !ui.has("Chứng thực chữ ký") {
+            assert!(std::time::Instant::now() < deadline, "no search results");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        ui.tap("Chứng thực chữ ký");
+        ui.wait_for_page(Page::Confirm);
+        ui.tap("Quay lại");
+        ui.wait_for_page(Page::Search);
+
+        // Left alone, the kiosk goes home by itself.
+        ui.wait_for_page(Page::Home);
+
+        // Paper out: the ticket is issued and shown, and the backend hears of it.
+        *printer.failure.lock().unwrap() = Some(PrinterHealth::PaperEnd);
+        ui.tap("Chứng thực");
+        ui.wait_for_page(Page::Procedures);
+        ui.tap("Chứng thực chữ ký");
+        ui.wait_for_page(Page::Confirm);
+        ui.tap("In số thứ tự");
+        ui.wait_for_page(Page::PrintFailed);
+        assert_eq!(ui.value_of("Số thứ tự của bạn").as_deref(), Some("1003"));
+        assert_eq!(backend.issued.lock().unwrap().len(), 3);
+        let heartbeat = backend.heartbeats.lock().unwrap().last().cloned().unwrap();
+        assert_eq!(heartbeat.printer, PrinterHealth::PaperEnd);
+        assert!(heartbeat.fault.unwrap().contains("1003"));
+        ui.check_touch_targets();
+        ui.tap("Tôi đã ghi nhớ số");
+        ui.wait_for_page(Page::Home);
+
+        // A keyboard-wedge scanner types into the dossier screen.
+        ui.tap("Tra cứu hồ sơ");
+        ui.wait_for_page(Page::Dossier);
+        commands
+            .send(kiosk::controller::Command::Scanned(
+                "H22.39-261204-0001".into(),
+            ))
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while !ui.on_ui(|window| {
+            use slint::ComponentHandle;
+            window
+                .global::<kiosk::DossierAdapter<'_>>()
+                .get_scanned_code()
+                == "H22.39-261204-0001"
+        }) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the scanned code is not shown"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        ui.tap("Về trang đầu");
+        ui.wait_for_page(Page::Home);
+    });
+}
