@@ -256,121 +256,233 @@ pub fn counter_load(
     Ok((open, busy, configured))
 }
 
-/// The wait estimate for someone with `people_ahead` in (center, field).
+/// The wait estimate for someone with `people_ahead` in (center, field), taking their
+/// place now.
 pub fn estimate_for(
     conn: &Connection,
-    dir: &Directory,
+    state: &AppState,
     center_id: i64,
     field_id: i64,
     people_ahead: u32,
 ) -> rusqlite::Result<wire::WaitEstimate> {
-    Ok(estimate_with_model(conn, dir, center_id, field_id, people_ahead)?.0)
+    let now = state.now_ms();
+    Ok(estimate_with_model(conn, state, center_id, field_id, people_ahead, now)?.0)
 }
 
-/// Calls of a (center, field) the calibration learns from, and the least model wait that
-/// teaches it (the simulator uses the same two numbers).
-const CALIBRATION_RECENT: u32 = 30;
-const CALIBRATION_MIN_MODEL_MIN: f64 = 5.0;
-
-/// The estimate shown, and the model's minutes before calibration (stored with a new
-/// ticket so that later estimates can learn how far the model ran from reality).
+/// The estimate shown, and the model's minutes (stored with a new ticket so that the
+/// calibration data keeps accumulating; see `estimate::calibration_factor`).
 ///
-/// The model counts the work waiting in the whole pool of fields and open counters that
-/// share counters with this field (`estimate::shared_pool`): a counter that also serves
-/// another field is not the field's alone. Of the pool's other fields, the share ahead of
-/// the citizen is taken to be their share of their own field's queue (all of it for a
-/// newcomer).
+/// The model is the projection of `estimate::projected_wait_minutes`: the center's open
+/// counters (busy until their current ticket's expected end), its waiting tickets of every
+/// field, the remote tickets on their way and the arrivals expected from the last hour
+/// are replayed through the call policy (`policy::choose_next_across`) until the
+/// newcomer is called. The newcomer is a normal ticket of `field_id` with `people_ahead`
+/// tickets of its field ahead of it (the oldest waiting ones, then remote tickets due
+/// before it), taking its place at `place_ms` (now, or the arrival of a remote ticket).
+/// With no counter of the field open, the closed form over the configured counters.
 pub fn estimate_with_model(
     conn: &Connection,
-    dir: &Directory,
+    state: &AppState,
     center_id: i64,
     field_id: i64,
     people_ahead: u32,
+    place_ms: i64,
 ) -> rusqlite::Result<(wire::WaitEstimate, Option<f64>)> {
-    let (open_here, _, configured) = counter_load(conn, dir, center_id, field_id)?;
+    let dir = &state.dir;
+    let now = state.now_ms();
+    let (open_here, busy_here, configured) = counter_load(conn, dir, center_id, field_id)?;
     let (own_service, samples) = service_minutes(conn, center_id, field_id)?;
-    let mut is_open =
-        conn.prepare_cached("SELECT 1 FROM counter_sessions WHERE counter_id = ?1")?;
-    let mut is_busy = conn.prepare_cached(
-        "SELECT 1 FROM tickets WHERE counter_id = ?1 AND state IN ('called', 'serving') LIMIT 1",
-    )?;
-    let mut open_counters = Vec::new();
-    for c in dir.counters_of(center_id) {
-        if is_open.exists([c.id])? {
-            open_counters.push(c);
-        }
-    }
-    let load = if open_here == 0 {
-        // No counter of the field is open: the configured ones are expected to open.
-        QueueLoad {
-            people_ahead,
-            counters_open: 0,
-            counters_busy: 0,
-            counters_configured: configured,
-            service_min: own_service,
-            samples,
-        }
-    } else {
-        let fields_of: Vec<&[i64]> = open_counters.iter().map(|c| c.fields.as_slice()).collect();
-        let (pool, pool_fields) = estimate::shared_pool(field_id, &fields_of);
-        let day = business_day_of_center_queue(conn, center_id)?;
-        let waiting: Vec<(i64, u32)> = match &day {
-            Some(day) => waiting_by_field(conn, center_id, day)?,
-            None => Vec::new(),
-        };
-        let own_waiting = waiting
-            .iter()
-            .find(|(f, _)| *f == field_id)
-            .map_or(0, |(_, n)| *n);
-        let position_share = if own_waiting == 0 {
-            1.0
-        } else {
-            (people_ahead as f64 / own_waiting as f64).min(1.0)
-        };
-        let mut ahead = people_ahead as f64;
-        let mut work = people_ahead as f64 * own_service;
-        for &(f, n) in waiting
-            .iter()
-            .filter(|(f, _)| *f != field_id && pool_fields.contains(f))
-        {
-            let others = n as f64 * position_share;
-            ahead += others;
-            work += others * service_minutes(conn, center_id, f)?.0;
-        }
-        // A free counter of the pool that cannot serve this field is no use to the
-        // newcomer: for the "served at once" test it counts as busy.
-        let mut busy = 0;
-        for &k in &pool {
-            let counter = open_counters[k];
-            if !counter.fields.contains(&field_id) || is_busy.exists([counter.id])? {
-                busy += 1;
-            }
-        }
-        QueueLoad {
-            people_ahead: ahead.round() as u32,
-            counters_open: pool.len() as u32,
-            counters_busy: busy,
-            counters_configured: configured,
-            service_min: if ahead > 0.0 {
-                work / ahead
-            } else {
-                own_service
-            },
-            samples,
-        }
+    let load = QueueLoad {
+        people_ahead,
+        counters_open: open_here,
+        counters_busy: busy_here,
+        counters_configured: configured,
+        service_min: own_service,
+        samples,
     };
-    let raw = estimate::estimate(load);
-    let recent = recent_model_and_actual(conn, center_id, field_id)?;
-    let e = estimate::calibrated(raw, estimate::calibration_factor(&recent));
+    let raw = if open_here == 0 {
+        // No counter of the field is open: the configured ones are expected to open.
+        estimate::estimate(load)
+    } else {
+        let point = projected_minutes(
+            conn,
+            state,
+            center_id,
+            field_id,
+            people_ahead,
+            now,
+            place_ms,
+        )?;
+        estimate::estimate_around(load, point)
+    };
     Ok((
         wire::WaitEstimate {
             people_ahead,
-            minutes: e.minutes,
-            low_minutes: e.low,
-            high_minutes: e.high,
+            minutes: raw.minutes,
+            low_minutes: raw.low,
+            high_minutes: raw.high,
             counters_open: open_here,
         },
         raw.minutes.map(f64::from),
+    ))
+}
+
+/// The projection's inputs read from the store; see [`estimate_with_model`].
+fn projected_minutes(
+    conn: &Connection,
+    state: &AppState,
+    center_id: i64,
+    field_id: i64,
+    people_ahead: u32,
+    now: i64,
+    place_ms: i64,
+) -> rusqlite::Result<Option<f64>> {
+    let dir = &state.dir;
+    // No ticket yet today: an empty queue (no day matches the empty string).
+    let day = business_day_of_center_queue(conn, center_id)?.unwrap_or_default();
+    let candidate = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Candidate> {
+        Ok(Candidate {
+            id: r.get(0)?,
+            field_id: r.get(1)?,
+            priority: r.get(2)?,
+            queue_at_ms: r.get(3)?,
+            target_counter: r.get(4)?,
+        })
+    };
+    let tickets_in = |states: &str| -> rusqlite::Result<Vec<Candidate>> {
+        let sql = format!(
+            "SELECT id, field_id, priority IS NOT NULL, queue_ms, target_counter_id FROM tickets
+             WHERE center_id = ?1 AND business_day = ?2 AND state IN ({states})"
+        );
+        conn.prepare_cached(&sql)?
+            .query_map(params![center_id, day], candidate)?
+            .collect()
+    };
+    // Open counters: their fields, the priority run, and when they are expected free.
+    let mut services: std::collections::HashMap<i64, f64> = std::collections::HashMap::new();
+    let mut service_of = |f: i64| -> rusqlite::Result<f64> {
+        if let Some(s) = services.get(&f) {
+            return Ok(*s);
+        }
+        let s = service_minutes(conn, center_id, f)?.0;
+        services.insert(f, s);
+        Ok(s)
+    };
+    let mut session = conn.prepare_cached(
+        "SELECT consecutive_priority FROM counter_sessions WHERE counter_id = ?1",
+    )?;
+    let mut current = conn.prepare_cached(
+        "SELECT field_id, called_ms FROM tickets WHERE counter_id = ?1 AND state IN ('called', 'serving')
+         ORDER BY called_ms DESC LIMIT 1",
+    )?;
+    let mut counters = Vec::new();
+    for c in dir.counters_of(center_id) {
+        let Some(run) = session
+            .query_row([c.id], |r| r.get::<_, u32>(0))
+            .optional()?
+        else {
+            continue;
+        };
+        let busy: Option<(i64, Option<i64>)> = current
+            .query_row([c.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let free_at_ms = match busy {
+            Some((f, called)) => {
+                estimate::busy_until_ms(called.unwrap_or(now), service_of(f)?, now)
+            }
+            None => now,
+        };
+        counters.push(estimate::OpenCounter {
+            counter_id: c.id,
+            fields: c.fields.as_slice(),
+            free_at_ms,
+            consecutive_priority: run,
+        });
+    }
+    // The waiting queue, with only the `people_ahead` first of the newcomer's own field.
+    let mut waiting = tickets_in("'waiting'")?;
+    let mut own: Vec<Candidate> = waiting
+        .iter()
+        .filter(|t| t.field_id == field_id && t.target_counter.is_none())
+        .copied()
+        .collect();
+    own.sort_by_key(|t| (!t.priority, t.queue_at_ms, t.id));
+    own.truncate(people_ahead as usize);
+    waiting.retain(|t| t.field_id != field_id || t.target_counter.is_some());
+    let mut place = place_ms.max(now);
+    for t in &own {
+        place = place.max(t.queue_at_ms);
+    }
+    // Ahead but not waiting yet: remote tickets due before the newcomer.
+    let missing = people_ahead as usize - own.len();
+    waiting.extend(own);
+    waiting.extend((0..missing).map(|k| Candidate {
+        id: -1_000_000 - k as i64,
+        field_id,
+        priority: false,
+        queue_at_ms: now,
+        target_counter: None,
+    }));
+    // Remote tickets of the other fields arrive at their place; then the last hour again.
+    let mut due: Vec<Candidate> = tickets_in("'remote'")?
+        .into_iter()
+        .filter(|t| t.field_id != field_id)
+        .collect();
+    let recent: Vec<Candidate> = conn
+        .prepare_cached(
+            "SELECT id, field_id, priority IS NOT NULL, queue_ms, target_counter_id FROM tickets
+             WHERE center_id = ?1 AND business_day = ?2 AND queue_ms > ?3 AND queue_ms <= ?4",
+        )?
+        .query_map(
+            params![
+                center_id,
+                day,
+                now - estimate::ARRIVAL_WINDOW_MIN * 60_000,
+                now
+            ],
+            candidate,
+        )?
+        .collect::<Result<_, _>>()?;
+    due.extend(estimate::expected_arrivals(
+        &recent,
+        now,
+        estimate::ARRIVAL_WINDOW_MIN,
+        estimate::ARRIVAL_REPEATS,
+    ));
+    let mut fields: Vec<i64> = counters
+        .iter()
+        .flat_map(|c| c.fields.iter().copied())
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let mut known = Vec::with_capacity(fields.len());
+    for f in fields {
+        known.push((f, service_of(f)?));
+    }
+    let own_service = service_of(field_id)?;
+    let targets = FieldTargets::by_code(dir.fields.iter().map(|f| (f.id, f.code.as_str())));
+    Ok(estimate::projected_wait_minutes(
+        estimate::Projection {
+            now_ms: now,
+            policy: state.settings.policy,
+            targets: &targets,
+            counters: &counters,
+            waiting: &waiting,
+            due: &due,
+        },
+        Candidate {
+            id: i64::MAX,
+            field_id,
+            priority: false,
+            queue_at_ms: place,
+            target_counter: None,
+        },
+        |f| {
+            known
+                .iter()
+                .find(|(g, _)| *g == f)
+                .map_or(own_service, |(_, s)| *s)
+        },
     ))
 }
 
@@ -386,29 +498,6 @@ fn business_day_of_center_queue(
     )?
     .query_row([center_id], |r| r.get(0))
     .optional()
-}
-
-/// (model minutes, actual minutes) of the latest calls of (center, field).
-fn recent_model_and_actual(
-    conn: &Connection,
-    center_id: i64,
-    field_id: i64,
-) -> rusqlite::Result<Vec<(f64, f64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT model_wait_min, MAX(called_ms - queue_ms, 0) / 60000.0 FROM tickets
-         WHERE center_id = ?1 AND field_id = ?2 AND called_ms IS NOT NULL AND model_wait_min >= ?3
-         ORDER BY called_ms DESC LIMIT ?4",
-    )?;
-    let rows = stmt.query_map(
-        params![
-            center_id,
-            field_id,
-            CALIBRATION_MIN_MODEL_MIN,
-            CALIBRATION_RECENT
-        ],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    rows.collect()
 }
 
 /// Stores the model's estimate with a new ticket, for the calibration.
@@ -511,7 +600,7 @@ pub fn suggestions_for(
         let arrival_ms = state.now_ms() + (travel * 60_000.0) as i64;
         let ahead = people_ahead(conn, c.id, p.field_id, &day, false, None)?
             + remote_due_before(conn, c.id, p.field_id, &day, arrival_ms)?;
-        let e = estimate_for(conn, dir, c.id, p.field_id, ahead)?;
+        let e = estimate_with_model(conn, state, c.id, p.field_id, ahead, arrival_ms)?.0;
         alternatives.push(Alternative {
             center_id: c.id,
             open: true,
@@ -625,7 +714,7 @@ pub async fn issue_ticket(
             ])?;
             let id = conn.last_insert_rowid();
             log_event(conn, id, now, actor, "issue", None, TicketState::Waiting, None, None)?;
-            let (wait, model) = estimate_with_model(conn, dir, center_id, p.field_id, ahead)?;
+            let (wait, model) = estimate_with_model(conn, &st, center_id, p.field_id, ahead, now)?;
             store_model_wait(conn, id, model)?;
             Ok(Issued { ticket: load_ticket(conn, id)?, wait })
         })
@@ -1069,7 +1158,7 @@ pub async fn issue_remote_ticket(
             let id = conn.last_insert_rowid();
             let detail = format!("from_center={from_center_id} travel_min={travel_min}");
             log_event(conn, id, now, actor, "issue", None, TicketState::Remote, None, Some(&detail))?;
-            let (wait, model) = estimate_with_model(conn, dir, to_center_id, p.field_id, ahead)?;
+            let (wait, model) = estimate_with_model(conn, &st, to_center_id, p.field_id, ahead, queue_ms)?;
             store_model_wait(conn, id, model)?;
             Ok(RemoteIssued {
                 issued: Issued { ticket: load_ticket(conn, id)?, wait },
@@ -1142,7 +1231,7 @@ pub async fn check_in(
                     log_event(conn, ticket_id, now, Actor::System, "expire", Some(t.state), next, None, Some("check-in window passed"))?;
                     // The expiry must stick even though the answer is an error, so it is
                     // reported after this job commits (see below).
-                    let wait = estimate_for(conn, dir, t.center_id, t.field_id, 0)?;
+                    let wait = estimate_for(conn, &st, t.center_id, t.field_id, 0)?;
                     Ok((Issued { ticket: load_ticket(conn, ticket_id)?, wait }, true))
                 }
                 TicketState::Remote => {
@@ -1153,12 +1242,12 @@ pub async fn check_in(
                     )?;
                     log_event(conn, ticket_id, now, actor, "check_in", Some(t.state), next, None, None)?;
                     let t = load_ticket(conn, ticket_id)?;
-                    let wait = estimate_for(conn, dir, t.center_id, t.field_id, ahead_of(&t)?)?;
+                    let wait = estimate_for(conn, &st, t.center_id, t.field_id, ahead_of(&t)?)?;
                     Ok((Issued { ticket: t, wait }, true))
                 }
                 _ if checked_in.is_some() => {
                     let ahead = if t.state == TicketState::Waiting { ahead_of(&t)? } else { 0 };
-                    let wait = estimate_for(conn, dir, t.center_id, t.field_id, ahead)?;
+                    let wait = estimate_for(conn, &st, t.center_id, t.field_id, ahead)?;
                     Ok((Issued { ticket: t, wait }, false))
                 }
                 other => Err(ApiError::conflict(

@@ -398,7 +398,7 @@ pub async fn kiosk_preview(
                 params![kiosk.center_id, facts.field_id, day],
                 |r| r.get(0),
             )?;
-            let wait = service::estimate_for(conn, &st.dir, kiosk.center_id, facts.field_id, ahead)?;
+            let wait = service::estimate_for(conn, &st, kiosk.center_id, facts.field_id, ahead)?;
             let suggestions = service::suggestions_for(&st, conn, kiosk.center_id, &facts, &wait)?;
             Ok(wire::IssuePreview { procedure, eligible_here, wait, suggestions })
         })
@@ -537,7 +537,7 @@ pub async fn ticket_status(
             } else {
                 0
             };
-            let wait = service::estimate_for(conn, &st.dir, t.center_id, t.field_id, ahead)?;
+            let wait = service::estimate_for(conn, &st, t.center_id, t.field_id, ahead)?;
             Ok(wire::TicketStatus { ticket: service::ticket_to_wire(&st.dir, &t), wait })
         })
         .await?;

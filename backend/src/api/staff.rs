@@ -198,7 +198,7 @@ pub async fn snapshot(
                     name_en: f.name_en.clone(),
                     series: f.series,
                     waiting,
-                    wait: service::estimate_for(conn, dir, center_id, f.id, waiting)?,
+                    wait: service::estimate_for(conn, &st, center_id, f.id, waiting)?,
                 });
             }
             let select = |cond: &str, order: &str| -> ApiResult<Vec<wire::Ticket>> {

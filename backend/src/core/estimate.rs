@@ -1,12 +1,28 @@
 //! Estimated wait for a (center, field) queue.
 //!
-//! The model: `c` counters serve the field, each taking about `s` minutes a citizen
-//! (learned from finished tickets, shrunk towards a prior while samples are few). A
-//! citizen with `k` people ahead waits nothing while a counter is free for them, else
-//! about `((k - free) / c + 0.5) · s` — the half accounts for the citizen being served
-//! when they arrive. With no counter open the estimate falls back to the counters
-//! configured for the field (they are expected to open) and says so by a wider range;
-//! with no counter at all there is no basis and the estimate is unknown.
+//! The estimate shown is a projection ([`projected_wait_minutes`]): the center's open
+//! counters, each busy until its current citizen's expected end ([`busy_until_ms`]), call
+//! the waiting tickets of every field, the remote tickets on their way and the arrivals
+//! expected from the last hour ([`expected_arrivals`]) exactly as the backend's call policy
+//! would (`policy::choose_next_across`: priority interleaving, then the longest wait
+//! relative to each field's target), each call taking the field's learned mean service
+//! time, until the newcomer is called. A counter that serves several fields, a land
+//! dossier waiting long, a priority citizen due in five minutes: the replay sees them all,
+//! which the closed form below cannot.
+//!
+//! The closed form remains for a field with no counter open: `c` counters serve the
+//! field, each taking about `s` minutes a citizen (learned from finished tickets, shrunk
+//! towards a prior while samples are few). A citizen with `k` people ahead waits nothing
+//! while a counter is free for them, else about `((k - free) / c + 0.5) · s` — the half
+//! accounts for the citizen being served when they arrive. With no counter open it uses the
+//! counters configured for the field (they are expected to open) and says so by a wider
+//! range; with no counter at all there is no basis and the estimate is unknown.
+//!
+//! [`calibration_factor`] (actual over model waits of recent calls) is kept as a tool but
+//! not applied: on the simulated province day it made the projection's error larger, not
+//! smaller (docs/balance/README.md).
+
+use super::policy::{self, CallPolicy, CallingCounter, Candidate, FieldTargets};
 
 /// Service time used before any ticket of the field was finished, in minutes.
 pub const DEFAULT_SERVICE_MINUTES: f64 = 8.0;
@@ -152,6 +168,13 @@ pub fn expected_wait_minutes(load: QueueLoad) -> Option<f64> {
 }
 
 pub fn estimate(load: QueueLoad) -> Estimate {
+    estimate_around(load, expected_wait_minutes(load))
+}
+
+/// The estimate around a point (from [`expected_wait_minutes`] or [`projected_wait_minutes`]):
+/// the range is set by what `load` says about the basis — counters really open, service
+/// time learned from enough samples; `None` stays unknown.
+pub fn estimate_around(load: QueueLoad, point: Option<f64>) -> Estimate {
     let base = Estimate {
         people_ahead: load.people_ahead,
         counters_open: load.counters_open,
@@ -159,7 +182,7 @@ pub fn estimate(load: QueueLoad) -> Estimate {
         low: None,
         high: None,
     };
-    let Some(point) = expected_wait_minutes(load) else {
+    let Some(point) = point.map(|p| p.max(0.0)) else {
         return base;
     };
     // Uncertainty: narrower once the service time is learned and counters are really open.
@@ -174,6 +197,158 @@ pub fn estimate(load: QueueLoad) -> Estimate {
         high: Some((point * high_factor).ceil() as u32),
         ..base
     }
+}
+
+/// An open counter as the projection sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenCounter<'a> {
+    pub counter_id: i64,
+    pub fields: &'a [i64],
+    /// When it is expected to be free for its next call: `now` when idle, else
+    /// [`busy_until_ms`].
+    pub free_at_ms: i64,
+    /// Priority tickets it called in a row (the interleaving state of the call policy).
+    pub consecutive_priority: u32,
+}
+
+/// Expected end of the service under way at a counter: the call plus the field's mean
+/// service, but at least a quarter of the mean after now — a service that has already run
+/// long is not about to end that instant.
+pub fn busy_until_ms(called_ms: i64, service_min: f64, now_ms: i64) -> i64 {
+    let mean_ms = service_min.max(0.0) * MINUTE_MS;
+    let expected = called_ms as f64 + mean_ms;
+    expected.max(now_ms as f64 + mean_ms / 4.0).round() as i64
+}
+
+const MINUTE_MS: f64 = 60_000.0;
+
+/// What the projection replays: the center's queue as it is now.
+#[derive(Debug, Clone, Copy)]
+pub struct Projection<'a> {
+    pub now_ms: i64,
+    pub policy: CallPolicy,
+    pub targets: &'a FieldTargets,
+    /// The open counters of the center.
+    pub counters: &'a [OpenCounter<'a>],
+    /// Waiting (checked-in) tickets: callable at once.
+    pub waiting: &'a [Candidate],
+    /// Tickets expected to check in later (remote tickets on their way), each callable from
+    /// its `queue_at_ms`.
+    pub due: &'a [Candidate],
+}
+
+/// How far back the arrivals that stand for the next ones are read, in minutes.
+pub const ARRIVAL_WINDOW_MIN: i64 = 60;
+/// How many windows ahead the projection expects arrivals.
+pub const ARRIVAL_REPEATS: u32 = 1;
+
+/// The arrivals a center expects next, for the projection: the next hours look like the
+/// last one. Each ticket that took its place in the queue within `window_min` before now
+/// (`recent`, whatever became of it since) comes again `window_min` later, and again, for
+/// `repeats` windows. Those of other fields and priority citizens may then be called
+/// before a newcomer, as [`policy::choose_next_across`] would; the others only keep
+/// counters busy while a remote newcomer is on the way. The copies get negative ids.
+pub fn expected_arrivals(
+    recent: &[Candidate],
+    now_ms: i64,
+    window_min: i64,
+    repeats: u32,
+) -> Vec<Candidate> {
+    let window_ms = window_min.max(1) * MINUTE_MS as i64;
+    let last: Vec<&Candidate> = recent
+        .iter()
+        .filter(|c| c.queue_at_ms > now_ms - window_ms && c.queue_at_ms <= now_ms)
+        .collect();
+    let mut out = Vec::with_capacity(last.len() * repeats as usize);
+    for r in 1..=i64::from(repeats) {
+        for c in &last {
+            out.push(Candidate {
+                id: -(out.len() as i64) - 1,
+                queue_at_ms: c.queue_at_ms + r * window_ms,
+                target_counter: None,
+                ..**c
+            });
+        }
+    }
+    out
+}
+
+/// When a newcomer would be called, by replaying the backend's call policy forward.
+///
+/// Every counter, when it is expected to be free, calls what
+/// [`policy::choose_next_across`] would call (priority interleaving, then the longest wait
+/// relative to the field's target), and is then busy for the mean service time of that
+/// ticket's field (`service_min`). Nothing arrives that is not known now (the calibration
+/// learns the rest). The newcomer is callable from its `queue_at_ms` (its arrival, for a
+/// remote ticket); its id must differ from every other ticket's. Returns the minutes from
+/// `max(now, queue_at)` to its projected call, or `None` when no open counter can ever call
+/// it.
+pub fn projected_wait_minutes(
+    p: Projection<'_>,
+    newcomer: Candidate,
+    service_min: impl Fn(i64) -> f64,
+) -> Option<f64> {
+    let present_from = newcomer.queue_at_ms.max(p.now_ms);
+    let mut queue: Vec<Candidate> = p.waiting.to_vec();
+    // Not yet present: (present from, ticket).
+    let mut later: Vec<(i64, Candidate)> = p.due.iter().map(|c| (c.queue_at_ms, *c)).collect();
+    later.push((present_from, newcomer));
+    let mut free: Vec<i64> = p
+        .counters
+        .iter()
+        .map(|c| c.free_at_ms.max(p.now_ms))
+        .collect();
+    let mut run: Vec<u32> = p.counters.iter().map(|c| c.consecutive_priority).collect();
+    let mut active = vec![true; p.counters.len()];
+    // Each step removes a ticket or retires or advances a counter: the loop is bounded.
+    let max_steps = 4 * (queue.len() + later.len() + 1) * (p.counters.len() + 1);
+    for _ in 0..max_steps {
+        let k = (0..p.counters.len())
+            .filter(|&k| active[k])
+            .min_by_key(|&k| (free[k], k))?;
+        let t = free[k];
+        // Tickets that have arrived by t join the queue.
+        later.retain(|(from, c)| {
+            if *from <= t {
+                queue.push(*c);
+                false
+            } else {
+                true
+            }
+        });
+        let counter = CallingCounter {
+            counter_id: p.counters[k].counter_id,
+            fields: p.counters[k].fields,
+            consecutive_priority: run[k],
+        };
+        match policy::choose_next_across(p.policy, counter, &queue, t, p.targets) {
+            Some(choice) if choice.ticket_id == newcomer.id => {
+                return Some((t - present_from) as f64 / MINUTE_MS);
+            }
+            Some(choice) => {
+                let pos = queue.iter().position(|c| c.id == choice.ticket_id)?;
+                let called = queue.swap_remove(pos);
+                run[k] = choice.consecutive_priority;
+                free[k] = t + (service_min(called.field_id).max(0.0) * MINUTE_MS).round() as i64;
+            }
+            None => {
+                // Idle until the next ticket it may call arrives, or for good.
+                let next = later
+                    .iter()
+                    .filter(|(_, c)| {
+                        c.target_counter == Some(counter.counter_id)
+                            || (c.target_counter.is_none() && counter.fields.contains(&c.field_id))
+                    })
+                    .map(|(from, _)| *from)
+                    .min();
+                match next {
+                    Some(from) => free[k] = from,
+                    None => active[k] = false,
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -310,6 +485,201 @@ mod tests {
         assert_eq!(calibrated(unknown, 1.4), unknown, "unknown stays unknown");
         let e = calibrated(estimate(load(3, 1, 1, 1)), 1.2);
         assert_eq!((e.minutes, e.low, e.high), (Some(42), Some(31), Some(55)));
+    }
+
+    fn t(id: i64, field_id: i64, priority: bool, queue_at_min: i64) -> Candidate {
+        Candidate {
+            id,
+            field_id,
+            priority,
+            queue_at_ms: queue_at_min * 60_000,
+            target_counter: None,
+        }
+    }
+
+    #[test]
+    fn projection_table() {
+        let min = 60_000;
+        let now = 100 * min;
+        // Field 1 aims at 15 minutes, field 2 at 45; field 1 takes 10 minutes, field 2 20.
+        let targets = FieldTargets {
+            default_min: 30.0,
+            by_field: vec![(1, 15.0), (2, 45.0)],
+        };
+        let service = |f: i64| if f == 1 { 10.0 } else { 20.0 };
+        let counter = |fields: &'static [i64], free_in_min: i64, run: u32| OpenCounter {
+            counter_id: fields.len() as i64 * 10 + free_in_min,
+            fields,
+            free_at_ms: now + free_in_min * min,
+            consecutive_priority: run,
+        };
+        // (name, counters, waiting, due, newcomer, expected minutes)
+        type Case = (
+            &'static str,
+            Vec<OpenCounter<'static>>,
+            Vec<Candidate>,
+            Vec<Candidate>,
+            Candidate,
+            Option<f64>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "idle counter, empty queue: at once",
+                vec![counter(&[1], 0, 0)],
+                vec![],
+                vec![],
+                t(99, 1, false, 100),
+                Some(0.0),
+            ),
+            (
+                "busy counter: when it is free",
+                vec![counter(&[1], 4, 0)],
+                vec![],
+                vec![],
+                t(99, 1, false, 100),
+                Some(4.0),
+            ),
+            (
+                "two ahead, one counter",
+                vec![counter(&[1], 0, 0)],
+                vec![t(1, 1, false, 90), t(2, 1, false, 95)],
+                vec![],
+                t(99, 1, false, 100),
+                Some(20.0),
+            ),
+            (
+                "two counters share them",
+                vec![counter(&[1], 0, 0), counter(&[1], 5, 0)],
+                vec![t(1, 1, false, 90), t(2, 1, false, 95)],
+                vec![],
+                t(99, 1, false, 100),
+                Some(10.0),
+            ),
+            (
+                "a shared counter serves the other field's older ticket first",
+                vec![counter(&[1, 2], 0, 0)],
+                vec![t(1, 2, false, 40)],
+                vec![],
+                t(99, 1, false, 100),
+                Some(20.0),
+            ),
+            (
+                "a quick field overtakes a newcomer of a slow one",
+                vec![counter(&[1, 2], 0, 0)],
+                vec![t(1, 2, false, 100), t(2, 1, false, 95)],
+                vec![],
+                t(99, 2, false, 100),
+                Some(30.0),
+            ),
+            (
+                "a priority arrival expected soon goes first",
+                vec![counter(&[1], 0, 0)],
+                vec![t(1, 1, false, 95)],
+                vec![t(3, 1, true, 105)],
+                t(99, 1, false, 100),
+                Some(20.0),
+            ),
+            (
+                "priority interleaving: the run is full, the normal ticket goes",
+                vec![counter(&[1], 0, 3)],
+                vec![t(1, 1, true, 99)],
+                vec![],
+                t(99, 1, false, 100),
+                Some(0.0),
+            ),
+            (
+                "a remote newcomer counts from its arrival",
+                vec![counter(&[1], 0, 0)],
+                vec![t(1, 1, false, 95), t(2, 1, false, 96), t(3, 1, false, 97)],
+                vec![],
+                t(99, 1, false, 115),
+                Some(15.0),
+            ),
+            (
+                "while it travels the counter serves later arrivals",
+                vec![counter(&[1, 2], 0, 0)],
+                vec![],
+                vec![t(4, 1, false, 101)],
+                t(99, 2, false, 110),
+                Some(1.0),
+            ),
+            (
+                "no open counter serves the field: no basis",
+                vec![counter(&[1], 0, 0)],
+                vec![],
+                vec![],
+                t(99, 2, false, 100),
+                None,
+            ),
+        ];
+        for (name, counters, waiting, due, newcomer, expected) in cases {
+            let got = projected_wait_minutes(
+                Projection {
+                    now_ms: now,
+                    policy: CallPolicy::default(),
+                    targets: &targets,
+                    counters: &counters,
+                    waiting: &waiting,
+                    due: &due,
+                },
+                newcomer,
+                service,
+            );
+            match (got, expected) {
+                (Some(g), Some(e)) => assert!((g - e).abs() < 1e-9, "{name}: {g}"),
+                _ => assert_eq!(got, expected, "{name}"),
+            }
+        }
+    }
+
+    #[test]
+    fn expected_arrivals_repeat_the_last_hour() {
+        let min = 60_000;
+        let now = 600 * min;
+        let recent = vec![
+            t(1, 1, false, 530),
+            t(2, 2, true, 560),
+            t(3, 1, false, 600),
+            t(4, 1, false, 610),
+        ];
+        let got = expected_arrivals(&recent, now, 60, 2);
+        let at: Vec<(i64, i64, bool)> = got
+            .iter()
+            .map(|c| (c.field_id, c.queue_at_ms / min, c.priority))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                (2, 620, true),
+                (1, 660, false),
+                (2, 680, true),
+                (1, 720, false)
+            ],
+            "an hour-old ticket and one placed in the future are left out"
+        );
+        assert!(got.iter().all(|c| c.id < 0));
+        assert!(expected_arrivals(&recent, now, 60, 0).is_empty());
+    }
+
+    #[test]
+    fn busy_until_table() {
+        let min = 60_000.0;
+        // (name, called, service, now, expected free), in minutes
+        let cases = [
+            ("just called", 100.0, 10.0, 100.0, 110.0),
+            ("half done", 100.0, 10.0, 105.0, 110.0),
+            (
+                "overran: a quarter of the mean more",
+                100.0,
+                10.0,
+                130.0,
+                132.5,
+            ),
+        ];
+        for (name, called, service, now, expected) in cases {
+            let got = busy_until_ms((called * min) as i64, service, (now * min) as i64);
+            assert_eq!(got, (expected * min) as i64, "{name}");
+        }
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //!
 //! It exists to answer two questions with numbers before a citizen is ever sent across
 //! town: do suggestions shorten waits, and are the wait estimates honest? So it calls the
-//! very functions the backend calls — [`estimate::estimate`] over the
-//! [`estimate::shared_pool`], with [`estimate::learned_service_minutes`],
-//! [`estimate::province_prior_minutes`] and [`estimate::calibration_factor`] for the
-//! estimate, [`suggest::suggest`] with the [`TravelModel`] for suggestions, and
+//! very functions the backend calls — [`estimate::projected_wait_minutes`] over the
+//! center's open counters ([`estimate::busy_until_ms`]), waiting tickets, remote tickets
+//! on their way and [`estimate::expected_arrivals`], with
+//! [`estimate::learned_service_minutes`] and [`estimate::province_prior_minutes`] for
+//! service times and [`estimate::estimate_around`] for the range (the closed form
+//! [`estimate::estimate`] when no counter of the field is open), [`suggest::suggest`] with the [`TravelModel`] for suggestions, and
 //! [`policy::choose_next_across`] for every call at a counter — and only replaces SQLite
 //! with vectors and the wall clock with an event queue.
 //!
@@ -65,10 +67,6 @@ pub const HOURLY_PROFILE: [f64; 10] = [1.0, 1.5, 1.8, 1.3, 0.7, 0.5, 0.7, 0.9, 0
 /// How many recent service times the per-(center, field) mean learns from (as the
 /// backend's `LIMIT 30`).
 const RECENT_PER_CENTER: usize = 30;
-/// Calls a center's calibration learns from, and the least model wait that teaches it
-/// (as the backend's query of recent calls).
-const CALIBRATION_RECENT: usize = 30;
-const CALIBRATION_MIN_MODEL_MIN: f64 = 5.0;
 /// How many recent service times per field make the province-wide prior.
 const RECENT_PER_PROVINCE: usize = 200;
 
@@ -429,12 +427,13 @@ struct Run<'w> {
     waiting: Vec<Vec<usize>>,
     /// Citizens on their way to a center with a remote ticket, per center.
     inbound: Vec<Vec<usize>>,
+    /// Citizens who took a place in each center's queue (local or remote tickets), in
+    /// order of issue: what the projection reads its expected arrivals from.
+    joined: Vec<Vec<usize>>,
     /// Counter state: the citizen being served, and the priority run.
     current: Vec<Option<usize>>,
     run_length: Vec<u32>,
     recent: Vec<VecDeque<f64>>,
-    /// (model, actual) minutes of recent calls per center, for the calibration.
-    calibration: Vec<VecDeque<(f64, f64)>>,
     /// (center, minutes) of recent services per field, for the prior of the other centers.
     province_recent: Vec<VecDeque<(usize, f64)>>,
     // Per citizen.
@@ -442,8 +441,6 @@ struct Run<'w> {
     queue_at: Vec<i64>,
     arrived: Vec<i64>,
     shown: Vec<Option<f64>>,
-    /// The model's estimate before calibration, which is what the calibration learns from.
-    model: Vec<Option<f64>>,
     called: Vec<Option<i64>>,
     moved: usize,
     events: BinaryHeap<Reverse<(i64, u64, Event)>>,
@@ -471,16 +468,15 @@ impl<'w> Run<'w> {
             group_counters,
             waiting: vec![Vec::new(); n_centers],
             inbound: vec![Vec::new(); n_centers],
+            joined: vec![Vec::new(); n_centers],
             current: vec![None; world.counters.len()],
             run_length: vec![0; world.counters.len()],
             recent: vec![VecDeque::new(); n_centers * world.field_codes.len()],
-            calibration: vec![VecDeque::new(); n_centers * world.field_codes.len()],
             province_recent: vec![VecDeque::new(); world.field_codes.len()],
             serve_center: vec![0; n],
             queue_at: vec![0; n],
             arrived: vec![0; n],
             shown: vec![None; n],
-            model: vec![None; n],
             called: vec![None; n],
             moved: 0,
             events: BinaryHeap::new(),
@@ -520,55 +516,81 @@ impl<'w> Run<'w> {
         )
     }
 
-    /// The estimate the backend would show at `center` for a new ticket of `field`, with
-    /// `extra_ahead` more people expected ahead (remote tickets due before arrival).
-    fn estimate(
-        &self,
-        center: usize,
-        field: i64,
-        priority: bool,
-        extra_ahead: u32,
-    ) -> (estimate::Estimate, estimate::Estimate) {
+    /// The estimate the backend would show at `center` for citizen `i` (a new ticket of
+    /// `field`) placed in the queue at `queue_at` (now, or the arrival of a remote ticket):
+    /// the backend's projection of its call policy over the center's waiting tickets, the
+    /// remote tickets due there, and its open counters.
+    fn estimate(&self, now: i64, center: usize, i: usize, queue_at: i64) -> estimate::Estimate {
         let world = self.world;
+        let c = &world.citizens[i];
+        let field = c.field;
         let g = self.group[center];
-        let waiting = &self.waiting[g];
-        let citizens = &world.citizens;
         let open_counters = &self.group_counters[g];
-        let counter_fields: Vec<&[i64]> = open_counters
-            .iter()
-            .map(|&k| world.counters[k].fields.as_slice())
-            .collect();
-        let (pool, pool_fields) = estimate::shared_pool(field, &counter_fields);
         let (own_service, samples) = self.service_min(center, field);
-        let pool_service: Vec<(i64, f64)> = pool_fields
-            .iter()
-            .map(|&f| (f, self.service_min(center, f).0))
+        let n_fields = world.field_codes.len();
+        let services: Vec<f64> = (1..=n_fields as i64)
+            .map(|f| self.service_min(center, f).0)
             .collect();
-        let service_of = |f: i64| {
-            pool_service
-                .iter()
-                .find(|(g, _)| *g == f)
-                .map_or(own_service, |(_, s)| *s)
+        let service_of = |f: i64| services[f as usize - 1];
+        let candidate = |j: usize| Candidate {
+            id: j as i64,
+            field_id: world.citizens[j].field,
+            priority: world.citizens[j].priority,
+            queue_at_ms: self.queue_at[j],
+            target_counter: None,
         };
-        let mut ahead = extra_ahead;
-        let mut work = extra_ahead as f64 * own_service;
-        for &i in waiting {
-            let t = &citizens[i];
-            if pool_fields.contains(&t.field) && (!priority || t.priority) {
-                ahead += 1;
-                work += service_of(t.field);
-            }
-        }
-        let open = pool.len() as u32;
-        // A free counter of the pool that cannot serve this field is no use to the
-        // newcomer: for the "served at once" test it counts as busy.
-        let busy = pool
+        let waiting: Vec<Candidate> = self.waiting[g].iter().map(|&j| candidate(j)).collect();
+        let due: Vec<Candidate> = if self.policy == Policy::Pooled {
+            Vec::new()
+        } else {
+            let window_start = now - estimate::ARRIVAL_WINDOW_MIN * MINUTE_MS;
+            let joined = &self.joined[center];
+            // A remote ticket takes its place up to a journey after its issue.
+            let from = joined
+                .partition_point(|&j| world.citizens[j].issue_ms <= window_start - 120 * MINUTE_MS);
+            let recent: Vec<Candidate> = joined[from..].iter().map(|&j| candidate(j)).collect();
+            let mut due = estimate::expected_arrivals(
+                &recent,
+                now,
+                estimate::ARRIVAL_WINDOW_MIN,
+                estimate::ARRIVAL_REPEATS,
+            );
+            due.extend(
+                self.inbound[center]
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| candidate(j)),
+            );
+            due
+        };
+        let counters: Vec<estimate::OpenCounter<'_>> = open_counters
             .iter()
-            .filter(|&&p| {
-                let k = open_counters[p];
-                self.current[k].is_some() || !world.counters[k].fields.contains(&field)
+            .map(|&k| estimate::OpenCounter {
+                counter_id: k as i64,
+                fields: &world.counters[k].fields,
+                free_at_ms: match self.current[k] {
+                    Some(j) => estimate::busy_until_ms(
+                        self.called[j].unwrap_or(now),
+                        service_of(world.citizens[j].field),
+                        now,
+                    ),
+                    None => now,
+                },
+                consecutive_priority: self.run_length[k],
             })
+            .collect();
+        let ahead = waiting
+            .iter()
+            .filter(|t| t.field_id == field && (!c.priority || t.priority))
             .count() as u32;
+        // The field's own open counters, as the backend's `counter_load`.
+        let serving = || {
+            open_counters
+                .iter()
+                .filter(|&&k| world.counters[k].fields.contains(&field))
+        };
+        let open = serving().count() as u32;
+        let busy = serving().filter(|&&k| self.current[k].is_some()).count() as u32;
         let configured = if self.policy == Policy::Pooled {
             open
         } else {
@@ -578,45 +600,53 @@ impl<'w> Run<'w> {
                 .filter(|&&k| world.counters[k].fields.contains(&field))
                 .count() as u32
         };
-        // The pool's mean service time weighs each waiting ticket by its own field.
-        let service_min = if ahead > 0 {
-            work / ahead as f64
-        } else {
-            own_service
-        };
-        let raw = estimate::estimate(QueueLoad {
+        let load = QueueLoad {
             people_ahead: ahead,
             counters_open: open,
             counters_busy: busy,
             counters_configured: configured,
-            service_min,
+            service_min: own_service,
             samples,
-        });
-        let recent: Vec<(f64, f64)> = self.calibration[self.recent_index(center, field)]
-            .iter()
-            .copied()
-            .collect();
-        (
-            estimate::calibrated(raw, estimate::calibration_factor(&recent)),
-            raw,
-        )
+        };
+        if open == 0 {
+            // No counter of the field is open: the closed form over the configured ones.
+            estimate::estimate(load)
+        } else {
+            let point = estimate::projected_wait_minutes(
+                estimate::Projection {
+                    now_ms: now,
+                    policy: self.s.call_policy,
+                    targets: &world.targets,
+                    counters: &counters,
+                    waiting: &waiting,
+                    due: &due,
+                },
+                Candidate {
+                    id: i as i64,
+                    field_id: field,
+                    priority: c.priority,
+                    queue_at_ms: queue_at,
+                    target_counter: None,
+                },
+                service_of,
+            );
+            estimate::estimate_around(load, point)
+        }
     }
 
     fn arrive(&mut self, now: i64, i: usize) {
         let c = self.world.citizens[i];
-        let (here, here_raw) = self.estimate(c.center, c.field, c.priority, 0);
+        let here = self.estimate(now, c.center, i, now);
         if self.policy == Policy::Suggest && c.non_territorial {
-            if let Some((to, travel_min, wait_min, raw_min)) =
-                self.suggestion(now, &c, here.minutes)
-            {
+            if let Some((to, travel_min, wait_min)) = self.suggestion(now, i, here.minutes) {
                 if c.accept_draw < self.s.accept_probability {
                     self.moved += 1;
                     let travel_ms = (travel_min * MINUTE_MS as f64) as i64;
                     self.serve_center[i] = to;
                     self.queue_at[i] = now + travel_ms;
                     self.shown[i] = Some(wait_min);
-                    self.model[i] = raw_min;
                     self.inbound[to].push(i);
+                    self.joined[to].push(i);
                     let real = (travel_ms as f64 * c.travel_factor) as i64;
                     self.push(now + real, Event::CheckIn(i));
                     return;
@@ -627,21 +657,16 @@ impl<'w> Run<'w> {
         self.queue_at[i] = now;
         self.arrived[i] = now;
         self.shown[i] = here.minutes.map(f64::from);
-        self.model[i] = here_raw.minutes.map(f64::from);
         let g = self.group[c.center];
         self.waiting[g].push(i);
+        self.joined[c.center].push(i);
         self.dispatch(now, g);
     }
 
     /// The best suggestion for a citizen, as the kiosk computes it: (center, travel
     /// minutes, estimated wait there).
-    #[allow(clippy::type_complexity)]
-    fn suggestion(
-        &self,
-        now: i64,
-        c: &Citizen,
-        here: Option<u32>,
-    ) -> Option<(usize, f64, f64, Option<f64>)> {
+    fn suggestion(&self, now: i64, i: usize, here: Option<u32>) -> Option<(usize, f64, f64)> {
+        let c = &self.world.citizens[i];
         let stay = f64::from(here?);
         let from = &self.world.centers[c.center];
         let mut alternatives = Vec::new();
@@ -665,11 +690,7 @@ impl<'w> Run<'w> {
             }
             let arrival = now + (travel * MINUTE_MS as f64) as i64;
             let open = center.hours.is_open_at(now) && center.hours.is_open_at(arrival);
-            let due = self.inbound[b]
-                .iter()
-                .filter(|&&j| self.world.citizens[j].field == c.field && self.queue_at[j] < arrival)
-                .count() as u32;
-            let (shown, raw) = self.estimate(b, c.field, c.priority, due);
+            let shown = self.estimate(now, b, i, arrival);
             let wait = shown.minutes.map(f64::from);
             alternatives.push(Alternative {
                 center_id: b as i64,
@@ -678,7 +699,7 @@ impl<'w> Run<'w> {
                 travel_min: travel,
                 wait_min: wait,
             });
-            waits.push((b, travel, wait, raw.minutes.map(f64::from)));
+            waits.push((b, travel, wait));
         }
         let pick = suggest::suggest(
             Some(stay),
@@ -690,8 +711,8 @@ impl<'w> Run<'w> {
         .next()?;
         waits
             .into_iter()
-            .find(|(b, _, _, _)| *b as i64 == pick.center_id)
-            .and_then(|(b, travel, wait, raw)| Some((b, travel, wait?, raw)))
+            .find(|(b, _, _)| *b as i64 == pick.center_id)
+            .and_then(|(b, travel, wait)| Some((b, travel, wait?)))
     }
 
     fn check_in(&mut self, now: i64, i: usize) {
@@ -758,13 +779,6 @@ impl<'w> Run<'w> {
             self.waiting[g].retain(|&j| j != i);
             self.current[k] = Some(i);
             self.called[i] = Some(now);
-            if let Some(model) = self.model[i].filter(|&m| m >= CALIBRATION_MIN_MODEL_MIN) {
-                let actual = (now - self.arrived[i]).max(0) as f64 / MINUTE_MS as f64;
-                let idx = self.recent_index(self.serve_center[i], self.world.citizens[i].field);
-                let recent = &mut self.calibration[idx];
-                recent.push_front((model, actual));
-                recent.truncate(CALIBRATION_RECENT);
-            }
             let service = self.world.citizens[i].service_ms;
             self.push(now + service, Event::Done(k));
         }
