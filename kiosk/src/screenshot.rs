@@ -13,7 +13,10 @@ use slint::{ComponentHandle, PhysicalSize, PlatformError};
 use wire::{PrinterHealth, PriorityReason};
 
 use crate::controller::{Command, Controller, FaultSlot, KioskView, Screen, Timeouts, ViewState};
-use crate::fakes::{FakeBackend, FakeMode, FakePrinter};
+use crate::fakes::{
+    FakeBackend, FakeMode, FakePrinter, FAKE_DOSSIER_CODE, FAKE_DOSSIER_SECRET,
+    FAKE_RATE_LIMITED_SECRET,
+};
 use crate::text::Language;
 use crate::ui;
 use crate::{AppWindow, SearchAdapter};
@@ -187,11 +190,31 @@ fn shots() -> Vec<Shot> {
             Screen::Dossier,
         ),
         shot(
-            "17-dossier-scanned",
+            "17-dossier-status",
             vec![
                 Command::Start,
                 Command::OpenDossier,
-                Command::Scanned("H22.39-261204-0001".into()),
+                Command::Scanned(format!("HS1:{FAKE_DOSSIER_CODE}:{FAKE_DOSSIER_SECRET}")),
+            ],
+            Screen::Dossier,
+        ),
+        shot(
+            "18-dossier-not-found",
+            vec![
+                Command::Start,
+                Command::OpenDossier,
+                Command::Scanned(format!("HS1:{FAKE_DOSSIER_CODE}:WRONG123")),
+            ],
+            Screen::Dossier,
+        ),
+        shot(
+            "19-dossier-too-many",
+            vec![
+                Command::Start,
+                Command::OpenDossier,
+                Command::Scanned(format!(
+                    "HS1:{FAKE_DOSSIER_CODE}:{FAKE_RATE_LIMITED_SECRET}"
+                )),
             ],
             Screen::Dossier,
         ),
