@@ -19,7 +19,7 @@ use crate::fakes::{
 };
 use crate::text::Language;
 use crate::ui;
-use crate::{AppWindow, SearchAdapter};
+use crate::{AppWindow, DossierAdapter, SearchAdapter};
 
 struct HeadlessPlatform {
     window: Rc<MinimalSoftwareWindow>,
@@ -52,6 +52,8 @@ struct Shot {
     commands: Vec<Command>,
     screen: Screen,
     search_text: &'static str,
+    /// Shows the dossier screen's keyboard entry.
+    typing: bool,
 }
 
 fn shots() -> Vec<Shot> {
@@ -62,6 +64,7 @@ fn shots() -> Vec<Shot> {
         commands,
         screen,
         search_text: "",
+        typing: false,
     };
     vec![
         Shot {
@@ -207,6 +210,14 @@ fn shots() -> Vec<Shot> {
             ],
             Screen::Dossier,
         ),
+        Shot {
+            typing: true,
+            ..shot(
+                "20-dossier-typing",
+                vec![Command::Start, Command::OpenDossier],
+                Screen::Dossier,
+            )
+        },
         shot(
             "19-dossier-too-many",
             vec![
@@ -290,6 +301,8 @@ pub fn render_all(
             ui::apply(&app, &state);
             app.global::<SearchAdapter<'_>>()
                 .set_text(shot.search_text.into());
+            app.global::<DossierAdapter<'_>>()
+                .set_show_entry(shot.typing);
             window.request_redraw();
             let pixels = app.window().take_snapshot()?;
             let path = dir.join(format!("{}-{}.png", shot.name, language.code()));

@@ -277,6 +277,15 @@ pub fn connect(window: &AppWindow, commands: &Sender<Command>) {
     window
         .global::<DossierAdapter<'_>>()
         .on_scanned(move |code| drop(tx.send(Command::Scanned(code.to_string()))));
+    let dossier = window.global::<DossierAdapter<'_>>();
+    let tx = commands.clone();
+    dossier.on_lookup(move |code, secret| {
+        drop(tx.send(Command::LookupDossier {
+            code: code.to_string(),
+            secret: secret.to_string(),
+        }))
+    });
+    dossier.on_backspace(|text| backspace(&text).into());
 }
 
 /// Runs the controller until every command sender is dropped: each command is handled

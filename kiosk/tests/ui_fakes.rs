@@ -147,5 +147,34 @@ fn the_kiosk_over_fakes() {
         ui.check_touch_targets();
         ui.tap("Về trang đầu");
         ui.wait_for_page(Page::Home);
+
+        // The code and secret typed on the screen's keyboard.
+        ui.tap("Tra cứu hồ sơ");
+        ui.wait_for_page(Page::Dossier);
+        ui.tap("Nhập mã bằng tay");
+        ui.check_touch_targets();
+        for key in "H22.39-261204-00011".chars() {
+            ui.tap(&key.to_string());
+        }
+        ui.tap("Xóa một chữ");
+        assert_eq!(
+            ui.value_of("Mã hồ sơ").as_deref(),
+            Some(kiosk::fakes::FAKE_DOSSIER_CODE)
+        );
+        ui.tap("Mã tra cứu");
+        for key in kiosk::fakes::FAKE_DOSSIER_SECRET.chars() {
+            ui.tap(&key.to_string());
+        }
+        ui.tap("Tra cứu");
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while ui.value_of("Tình trạng hồ sơ").as_deref() != Some("Đang xử lý") {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the typed dossier's status is not shown"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        ui.tap("Về trang đầu");
+        ui.wait_for_page(Page::Home);
     });
 }
