@@ -6,9 +6,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hardware::scanner::{parse_scanned, Scanned};
 use wire::{
-    Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo, PrinterHealth,
-    PriorityReason, Procedure, TicketIssued,
+    DossierLookup, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo,
+    PrinterHealth, PriorityReason, Procedure, TicketIssued,
 };
 
 use crate::ports::{
@@ -129,6 +130,142 @@ pub struct TicketView {
     pub priority: Option<PriorityReason>,
 }
 
+/// What the dossier screen has to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DossierOutcome {
+    /// Nothing scanned yet: the screen asks for the receipt.
+    #[default]
+    Waiting,
+    /// The dossier was found; [`DossierView`] holds it.
+    Found,
+    /// No dossier has this code and secret.
+    NotFound,
+    /// The backend refused: too many lookups from here.
+    TooMany,
+    /// The backend could not be reached.
+    Unreachable,
+    /// The scanned text is not a dossier receipt's code.
+    Unreadable,
+}
+
+/// One step of a dossier's history, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DossierStepView {
+    /// When, as `dd/mm/yyyy hh:mm`.
+    pub at: String,
+    /// The status reached, in the citizen's language.
+    pub status: String,
+}
+
+/// What the dossier screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DossierView {
+    /// The outcome of the last scan.
+    pub outcome: DossierOutcome,
+    /// The dossier code.
+    pub code: String,
+    /// The procedure, in the citizen's language.
+    pub procedure_name: String,
+    /// The applicant's masked name.
+    pub applicant: String,
+    /// The status, in the citizen's language.
+    pub status: String,
+    /// The national status code 1–10.
+    pub status_code: u8,
+    /// The day the dossier was received, `dd/mm/yyyy`.
+    pub received: String,
+    /// The appointment day, `dd/mm/yyyy`.
+    pub appointment: String,
+    /// Early, on time, late, within the deadline or overdue, in plain words.
+    pub timeliness: String,
+    /// Whether the dossier is late or overdue.
+    pub late: bool,
+    /// Where the result is returned.
+    pub return_center_name: String,
+    /// That center's address.
+    pub return_center_address: String,
+    /// The history, oldest first.
+    pub history: Vec<DossierStepView>,
+}
+
+/// `2026-12-18T16:30:00+07:00` as `18/12/2026`; anything else as it is.
+pub fn day_text(rfc3339: &str) -> String {
+    let date = rfc3339.get(..10).unwrap_or(rfc3339);
+    let parts: Vec<&str> = date.split('-').collect();
+    match parts.as_slice() {
+        [year, month, day] if year.len() == 4 => format!("{day}/{month}/{year}"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+/// `2026-12-18T16:30:00+07:00` as `18/12/2026 16:30`.
+pub fn day_time_text(rfc3339: &str) -> String {
+    match rfc3339.get(11..16) {
+        Some(time) if rfc3339.as_bytes().get(10) == Some(&b'T') => {
+            format!("{} {time}", day_text(rfc3339))
+        }
+        _ => day_text(rfc3339),
+    }
+}
+
+/// The backend's `timeliness` in plain words, and whether it is bad news.
+pub fn timeliness_words(timeliness: &str, language: Language) -> (&'static str, bool) {
+    let english = language == Language::English;
+    match timeliness {
+        "early" if english => ("Result ready ahead of the appointment", false),
+        "early" => ("Có kết quả trước hẹn", false),
+        "on_time" if english => ("Result ready on time", false),
+        "on_time" => ("Có kết quả đúng hẹn", false),
+        "late" if english => ("Result ready after the appointment date", true),
+        "late" => ("Có kết quả trễ hẹn", true),
+        "overdue" if english => ("Past the appointment date", true),
+        "overdue" => ("Đã quá hạn hẹn trả", true),
+        _ if english => ("Within the deadline", false),
+        _ => ("Đang trong hạn giải quyết", false),
+    }
+}
+
+impl DossierView {
+    /// The dossier in the citizen's language.
+    pub fn found(lookup: &DossierLookup, language: Language) -> Self {
+        let (timeliness, late) = timeliness_words(&lookup.timeliness, language);
+        DossierView {
+            outcome: DossierOutcome::Found,
+            code: lookup.code.clone(),
+            procedure_name: language
+                .pick(&lookup.procedure_name_vi, &lookup.procedure_name_en)
+                .to_owned(),
+            applicant: lookup.applicant_masked.clone(),
+            status: language
+                .pick(&lookup.status_vi, &lookup.status_en)
+                .to_owned(),
+            status_code: lookup.status,
+            received: day_text(&lookup.received_at),
+            appointment: day_text(&lookup.appointment_at),
+            timeliness: timeliness.to_owned(),
+            late,
+            return_center_name: lookup.return_center_name.clone(),
+            return_center_address: lookup.return_center_address.clone(),
+            history: lookup
+                .history
+                .iter()
+                .map(|step| DossierStepView {
+                    at: day_time_text(&step.at),
+                    status: language.pick(&step.status_vi, &step.status_en).to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    fn outcome(outcome: DossierOutcome, code: &str) -> Self {
+        DossierView {
+            outcome,
+            code: code.to_owned(),
+            ..DossierView::default()
+        }
+    }
+}
+
 /// Everything the screen shows: the controller's output, rendered by the UI.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ViewState {
@@ -156,6 +293,8 @@ pub struct ViewState {
     pub ticket: TicketView,
     /// The last code read on the dossier screen.
     pub scanned_code: String,
+    /// The dossier screen.
+    pub dossier: DossierView,
     /// A request is running (the UI shows a quiet "please wait").
     pub busy: bool,
 }
@@ -194,8 +333,16 @@ pub enum Command {
     Issue(Option<i64>),
     /// Show the dossier-check screen.
     OpenDossier,
-    /// A code arrived from the scanner or the keyboard.
+    /// A code arrived from the scanner or the keyboard: a receipt's QR payload
+    /// (`HS1:CODE:SECRET` or `…/tra-cuu?ma=CODE&k=SECRET`) is looked up.
     Scanned(String),
+    /// Look up a dossier by the code and secret typed on the screen.
+    LookupDossier {
+        /// The dossier code.
+        code: String,
+        /// The receipt's secret.
+        secret: String,
+    },
     /// The citizen touched the screen without asking for anything (scrolled a list);
     /// it only restarts the idle time-out.
     Touched,
@@ -267,6 +414,8 @@ pub struct Controller {
     priority: Option<PriorityReason>,
     /// The ticket issued last, for the ticket screens.
     issued: Option<TicketIssued>,
+    /// The dossier found last, for the dossier screen.
+    dossier: Option<DossierLookup>,
     state: ViewState,
 }
 
@@ -301,6 +450,7 @@ impl Controller {
             confirm_from: Screen::Home,
             priority: None,
             issued: None,
+            dossier: None,
             state,
         }
     }
@@ -355,12 +505,13 @@ impl Controller {
             }
             Command::Issue(for_center_id) => self.issue(for_center_id),
             Command::OpenDossier => {
-                self.state.scanned_code.clear();
+                self.clear_dossier();
                 self.show(Screen::Dossier);
             }
-            Command::Scanned(code) => {
+            Command::Scanned(text) => self.scanned(text),
+            Command::LookupDossier { code, secret } => {
                 self.state.scanned_code = code.trim().to_owned();
-                self.show(Screen::Dossier);
+                self.lookup_dossier(code.trim(), secret.trim());
             }
             Command::Touched => {}
             Command::Idle => match self.state.screen {
@@ -443,10 +594,59 @@ impl Controller {
         self.priority = None;
         self.issued = None;
         self.state.language = self.default_language;
-        self.state.scanned_code.clear();
+        self.clear_dossier();
         self.rebuild_lists();
         let open = self.info.as_ref().is_some_and(|info| info.center.open_now);
         self.show(if open { Screen::Home } else { Screen::Closed });
+    }
+
+    fn clear_dossier(&mut self) {
+        self.dossier = None;
+        self.state.scanned_code.clear();
+        self.state.dossier = DossierView::default();
+    }
+
+    fn scanned(&mut self, text: String) {
+        let text = text.trim();
+        self.dossier = None;
+        match parse_scanned(text) {
+            Ok(Scanned::Receipt(receipt)) => {
+                self.state.scanned_code = receipt.code.clone();
+                self.lookup_dossier(&receipt.code, &receipt.secret);
+            }
+            // A queue ticket or anything else is not a dossier receipt.
+            Ok(Scanned::Ticket(_)) | Err(_) => {
+                self.state.scanned_code = text.to_owned();
+                self.state.dossier = DossierView::outcome(DossierOutcome::Unreadable, text);
+                self.show(Screen::Dossier);
+            }
+        }
+    }
+
+    /// Asks the backend; every failure stays on the dossier screen with plain words.
+    fn lookup_dossier(&mut self, code: &str, secret: &str) {
+        self.dossier = None;
+        self.state.dossier = DossierView::default();
+        self.state.screen = Screen::Dossier;
+        self.set_busy();
+        let outcome = match self.backend.lookup_dossier(code, secret) {
+            Ok(lookup) => {
+                self.state.dossier = DossierView::found(&lookup, self.state.language);
+                self.dossier = Some(lookup);
+                return self.show(Screen::Dossier);
+            }
+            Err(ApiError::Rejected { status: 429, .. }) => DossierOutcome::TooMany,
+            // 404 (wrong code or secret) and 400 (malformed) mean the same to a citizen.
+            Err(ApiError::Rejected {
+                status: 400 | 404, ..
+            }) => DossierOutcome::NotFound,
+            Err(error) => {
+                tracing::warn!(%error, "dossier lookup failed");
+                DossierOutcome::Unreachable
+            }
+        };
+        self.state.dossier = DossierView::outcome(outcome, code);
+        self.show(Screen::Dossier);
     }
 
     fn back(&mut self) {
@@ -616,6 +816,9 @@ impl Controller {
     /// Rebuilds the language-dependent parts of the state from the raw data.
     fn rebuild_lists(&mut self) {
         let language = self.state.language;
+        if let Some(lookup) = &self.dossier {
+            self.state.dossier = DossierView::found(lookup, language);
+        }
         self.state.fields = self
             .fields
             .iter()

@@ -5,10 +5,13 @@ use std::sync::{Arc, Mutex};
 use wire::{PrinterHealth, PriorityReason};
 
 use crate::controller::{
-    clock_text, heartbeat_once, Command, Controller, FaultSlot, KioskView, Screen, Timeouts,
-    ViewState,
+    clock_text, day_text, day_time_text, heartbeat_once, Command, Controller, DossierOutcome,
+    FaultSlot, KioskView, Screen, Timeouts, ViewState,
 };
-use crate::fakes::{FakeBackend, FakeMode, FakePrinter};
+use crate::fakes::{
+    FakeBackend, FakeMode, FakePrinter, FAKE_DOSSIER_CODE, FAKE_DOSSIER_SECRET,
+    FAKE_RATE_LIMITED_SECRET,
+};
 use crate::text::Language;
 
 /// Keeps every rendered state.
@@ -215,6 +218,10 @@ fn idle_returns_home_from_every_screen_but_printing() {
             Command::OpenDossier,
             Command::Scanned("H22-261204-0001".to_owned()),
         ],
+        vec![
+            Command::OpenDossier,
+            Command::Scanned(format!("HS1:{FAKE_DOSSIER_CODE}:{FAKE_DOSSIER_SECRET}")),
+        ],
     ];
     for commands in steps {
         for command in commands.clone() {
@@ -292,4 +299,104 @@ fn a_kiosk_started_while_the_backend_was_down_loads_later() {
 fn clock_text_reads_rfc3339() {
     assert_eq!(clock_text("2026-12-04T08:15:00+07:00"), "08:15 04/12/2026");
     assert_eq!(clock_text("soon"), "soon");
+}
+
+#[test]
+fn a_scanned_receipt_shows_the_dossier_in_the_citizens_language() {
+    let mut rig = rig();
+    rig.controller.handle(Command::OpenDossier);
+    assert_eq!(
+        rig.controller.state().dossier.outcome,
+        DossierOutcome::Waiting
+    );
+    rig.controller.handle(Command::Scanned(format!(
+        "https://dichvucong.example/tra-cuu?ma={FAKE_DOSSIER_CODE}&k={FAKE_DOSSIER_SECRET}\r\n"
+    )));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Dossier);
+    assert!(!state.busy);
+    let dossier = &state.dossier;
+    assert_eq!(dossier.outcome, DossierOutcome::Found);
+    assert_eq!(dossier.code, FAKE_DOSSIER_CODE);
+    assert_eq!(dossier.status, "Đang xử lý");
+    assert_eq!(dossier.appointment, "18/12/2026");
+    assert_eq!(dossier.received, "04/12/2026");
+    assert_eq!(dossier.timeliness, "Đang trong hạn giải quyết");
+    assert!(!dossier.late);
+    assert_eq!(dossier.applicant, "Nguyễn V** A*");
+    assert!(dossier.return_center_name.contains("Quảng Ninh"));
+    assert_eq!(dossier.history.len(), 2);
+    assert_eq!(dossier.history[0].at, "04/12/2026 08:15");
+    assert_eq!(dossier.history[0].status, "Được tiếp nhận");
+
+    rig.controller
+        .handle(Command::SetLanguage(Language::English));
+    let dossier = &rig.controller.state().dossier;
+    assert_eq!(dossier.status, "Being processed");
+    assert_eq!(dossier.history[0].status, "Received");
+    assert_eq!(dossier.timeliness, "Within the deadline");
+    assert!(dossier.procedure_name.starts_with("Construction permit"));
+
+    // Idle goes home, forgets the dossier and the language.
+    rig.controller.handle(Command::Idle);
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Home);
+    assert_eq!(state.language, Language::Vietnamese);
+    assert_eq!(state.dossier.outcome, DossierOutcome::Waiting);
+    assert!(state.dossier.code.is_empty());
+}
+
+#[test]
+fn dossier_lookup_failures_stay_on_the_dossier_screen_in_plain_words() {
+    let mut rig = rig();
+    rig.controller.handle(Command::OpenDossier);
+    let cases = [
+        (
+            format!("HS1:{FAKE_DOSSIER_CODE}:WRONG123"),
+            DossierOutcome::NotFound,
+        ),
+        (
+            format!("HS1:{FAKE_DOSSIER_CODE}:{FAKE_RATE_LIMITED_SECRET}"),
+            DossierOutcome::TooMany,
+        ),
+        // A bare code, a queue ticket's URL or noise is no receipt.
+        (FAKE_DOSSIER_CODE.to_owned(), DossierOutcome::Unreadable),
+        ("hello".to_owned(), DossierOutcome::Unreadable),
+    ];
+    for (scanned, outcome) in cases {
+        rig.controller.handle(Command::Scanned(scanned.clone()));
+        let state = rig.controller.state();
+        assert_eq!(state.screen, Screen::Dossier, "{scanned}");
+        assert_eq!(state.dossier.outcome, outcome, "{scanned}");
+        assert!(state.dossier.status.is_empty());
+    }
+    // Typed on the screen: the same lookup.
+    rig.controller.handle(Command::LookupDossier {
+        code: format!(" {FAKE_DOSSIER_CODE} "),
+        secret: FAKE_DOSSIER_SECRET.to_owned(),
+    });
+    assert_eq!(
+        rig.controller.state().dossier.outcome,
+        DossierOutcome::Found
+    );
+    *rig.backend.mode.lock().unwrap() = FakeMode::Unreachable;
+    rig.controller.handle(Command::Scanned(format!(
+        "HS1:{FAKE_DOSSIER_CODE}:{FAKE_DOSSIER_SECRET}"
+    )));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Dossier);
+    assert_eq!(state.dossier.outcome, DossierOutcome::Unreachable);
+    assert_eq!(state.dossier.code, FAKE_DOSSIER_CODE);
+}
+
+#[test]
+fn dossier_dates_read_as_day_month_year() {
+    assert_eq!(day_text("2026-12-18T16:30:00+07:00"), "18/12/2026");
+    assert_eq!(day_text("2026-12-18"), "18/12/2026");
+    assert_eq!(day_text("soon"), "soon");
+    assert_eq!(
+        day_time_text("2026-12-04T08:15:00+07:00"),
+        "04/12/2026 08:15"
+    );
+    assert_eq!(day_time_text("2026-12-04"), "04/12/2026");
 }

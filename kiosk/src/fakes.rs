@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use wire::{
-    CenterKind, CenterSummary, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo,
-    Level, PrinterHealth, Procedure, ProcedureList, Suggestion, Ticket, TicketIssued, TicketState,
-    WaitEstimate,
+    CenterKind, CenterSummary, DossierLookup, DossierStep, Field, IssuePreview, IssueTicketRequest,
+    KioskHeartbeat, KioskInfo, Level, PrinterHealth, Procedure, ProcedureList, Suggestion, Ticket,
+    TicketIssued, TicketState, WaitEstimate,
 };
 
 use crate::ports::{
@@ -25,6 +25,50 @@ pub enum FakeMode {
     Closed,
     /// Every call fails as if the server were down.
     Unreachable,
+}
+
+/// The dossier the fake backend knows, and its receipt's secret.
+pub const FAKE_DOSSIER_CODE: &str = "H22.39-261204-0001";
+/// The secret of [`FAKE_DOSSIER_CODE`].
+pub const FAKE_DOSSIER_SECRET: &str = "R8K2M4QX";
+/// A secret the fake answers with 429 (too many lookups), whatever the code.
+pub const FAKE_RATE_LIMITED_SECRET: &str = "LIMITED1";
+
+fn step(at: &str, status: u8, status_vi: &str, status_en: &str) -> DossierStep {
+    DossierStep {
+        at: at.to_owned(),
+        status,
+        status_vi: status_vi.to_owned(),
+        status_en: status_en.to_owned(),
+    }
+}
+
+/// The fake backend's one dossier: received, then being processed.
+pub fn fake_dossier() -> DossierLookup {
+    DossierLookup {
+        code: FAKE_DOSSIER_CODE.to_owned(),
+        procedure_name_vi: "Cấp giấy phép xây dựng nhà ở riêng lẻ".to_owned(),
+        procedure_name_en: "Construction permit for a detached house".to_owned(),
+        applicant_masked: "Nguyễn V** A*".to_owned(),
+        status: 3,
+        status_vi: "Đang xử lý".to_owned(),
+        status_en: "Being processed".to_owned(),
+        received_at: "2026-12-04T08:15:00+07:00".to_owned(),
+        appointment_at: "2026-12-18T16:30:00+07:00".to_owned(),
+        timeliness: "within_deadline".to_owned(),
+        return_center_name: "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh".to_owned(),
+        return_center_address: "Tầng 1, Trụ sở Liên cơ quan số 3, phường Hồng Hà, Hạ Long"
+            .to_owned(),
+        history: vec![
+            step("2026-12-04T08:15:00+07:00", 2, "Được tiếp nhận", "Received"),
+            step(
+                "2026-12-04T10:40:00+07:00",
+                3,
+                "Đang xử lý",
+                "Being processed",
+            ),
+        ],
+    }
 }
 
 /// An in-memory backend with a few real fields and procedures of the province.
@@ -209,6 +253,23 @@ impl FakeBackend {
 }
 
 impl BackendApi for FakeBackend {
+    fn lookup_dossier(&self, code: &str, secret: &str) -> Result<DossierLookup, ApiError> {
+        self.check()?;
+        if secret == FAKE_RATE_LIMITED_SECRET {
+            return Err(ApiError::Rejected {
+                status: 429,
+                code: "too_many_requests".to_owned(),
+            });
+        }
+        if code == FAKE_DOSSIER_CODE && secret == FAKE_DOSSIER_SECRET {
+            return Ok(fake_dossier());
+        }
+        Err(ApiError::Rejected {
+            status: 404,
+            code: "not_found".to_owned(),
+        })
+    }
+
     fn kiosk_info(&self) -> Result<KioskInfo, ApiError> {
         self.check()?;
         Ok(KioskInfo {

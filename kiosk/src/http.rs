@@ -7,8 +7,8 @@ use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use wire::{
-    ErrorBody, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo, ProcedureList,
-    TicketIssued,
+    DossierLookup, ErrorBody, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo,
+    ProcedureList, TicketIssued,
 };
 
 use crate::ports::{ApiError, BackendApi, ProcedureQuery};
@@ -117,5 +117,12 @@ impl BackendApi for HttpBackend {
 
     fn heartbeat(&self, heartbeat: &KioskHeartbeat) -> Result<(), ApiError> {
         send(self.post("/api/kiosk/heartbeat").json(heartbeat)).map(drop)
+    }
+
+    fn lookup_dossier(&self, code: &str, secret: &str) -> Result<DossierLookup, ApiError> {
+        json(
+            self.get("/api/dossiers/lookup")
+                .query(&[("code", code), ("secret", secret)]),
+        )
     }
 }

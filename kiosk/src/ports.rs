@@ -3,8 +3,8 @@
 //! window, no socket and no device.
 
 use wire::{
-    Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo, PrinterHealth,
-    ProcedureList, TicketIssued,
+    DossierLookup, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo,
+    PrinterHealth, ProcedureList, TicketIssued,
 };
 
 /// Why a call to the backend failed, sorted by what the kiosk should tell the citizen.
@@ -57,6 +57,9 @@ pub trait BackendApi: Send + Sync {
     fn issue_ticket(&self, request: &IssueTicketRequest) -> Result<TicketIssued, ApiError>;
     /// `POST /api/kiosk/heartbeat`.
     fn heartbeat(&self, heartbeat: &KioskHeartbeat) -> Result<(), ApiError>;
+    /// `GET /api/dossiers/lookup`: a dossier's status for the citizen. A wrong code or
+    /// secret is a 404 `Rejected`; too many lookups is a 429 `Rejected`.
+    fn lookup_dossier(&self, code: &str, secret: &str) -> Result<DossierLookup, ApiError>;
 }
 
 /// A queue ticket ready for paper: every string is already in the citizen's language.

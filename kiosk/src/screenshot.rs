@@ -13,10 +13,13 @@ use slint::{ComponentHandle, PhysicalSize, PlatformError};
 use wire::{PrinterHealth, PriorityReason};
 
 use crate::controller::{Command, Controller, FaultSlot, KioskView, Screen, Timeouts, ViewState};
-use crate::fakes::{FakeBackend, FakeMode, FakePrinter};
+use crate::fakes::{
+    FakeBackend, FakeMode, FakePrinter, FAKE_DOSSIER_CODE, FAKE_DOSSIER_SECRET,
+    FAKE_RATE_LIMITED_SECRET,
+};
 use crate::text::Language;
 use crate::ui;
-use crate::{AppWindow, SearchAdapter};
+use crate::{AppWindow, DossierAdapter, SearchAdapter};
 
 struct HeadlessPlatform {
     window: Rc<MinimalSoftwareWindow>,
@@ -49,6 +52,8 @@ struct Shot {
     commands: Vec<Command>,
     screen: Screen,
     search_text: &'static str,
+    /// Shows the dossier screen's keyboard entry.
+    typing: bool,
 }
 
 fn shots() -> Vec<Shot> {
@@ -59,6 +64,7 @@ fn shots() -> Vec<Shot> {
         commands,
         screen,
         search_text: "",
+        typing: false,
     };
     vec![
         Shot {
@@ -187,11 +193,39 @@ fn shots() -> Vec<Shot> {
             Screen::Dossier,
         ),
         shot(
-            "17-dossier-scanned",
+            "17-dossier-status",
             vec![
                 Command::Start,
                 Command::OpenDossier,
-                Command::Scanned("H22.39-261204-0001".into()),
+                Command::Scanned(format!("HS1:{FAKE_DOSSIER_CODE}:{FAKE_DOSSIER_SECRET}")),
+            ],
+            Screen::Dossier,
+        ),
+        shot(
+            "18-dossier-not-found",
+            vec![
+                Command::Start,
+                Command::OpenDossier,
+                Command::Scanned(format!("HS1:{FAKE_DOSSIER_CODE}:WRONG123")),
+            ],
+            Screen::Dossier,
+        ),
+        Shot {
+            typing: true,
+            ..shot(
+                "20-dossier-typing",
+                vec![Command::Start, Command::OpenDossier],
+                Screen::Dossier,
+            )
+        },
+        shot(
+            "19-dossier-too-many",
+            vec![
+                Command::Start,
+                Command::OpenDossier,
+                Command::Scanned(format!(
+                    "HS1:{FAKE_DOSSIER_CODE}:{FAKE_RATE_LIMITED_SECRET}"
+                )),
             ],
             Screen::Dossier,
         ),
@@ -267,6 +301,8 @@ pub fn render_all(
             ui::apply(&app, &state);
             app.global::<SearchAdapter<'_>>()
                 .set_text(shot.search_text.into());
+            app.global::<DossierAdapter<'_>>()
+                .set_show_entry(shot.typing);
             window.request_redraw();
             let pixels = app.window().take_snapshot()?;
             let path = dir.join(format!("{}-{}.png", shot.name, language.code()));

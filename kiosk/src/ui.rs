@@ -11,13 +11,15 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use wire::PriorityReason;
 
 use crate::controller::{
-    heartbeat_once, Command, Controller, FaultSlot, Item, KioskView, Screen, ViewState, WaitView,
+    heartbeat_once, Command, Controller, DossierOutcome, FaultSlot, Item, KioskView, Screen,
+    ViewState, WaitView,
 };
 use crate::ports::{BackendApi, TicketPrinter};
 use crate::text::{apply_tone, backspace, Language, Tone};
 use crate::{
-    AppAdapter, AppWindow, ClosedAdapter, ConfirmAdapter, DossierAdapter, HomeAdapter, ItemData,
-    Page, ProceduresAdapter, SearchAdapter, SuggestionData, Theme, TicketAdapter, WaitData,
+    AppAdapter, AppWindow, ClosedAdapter, ConfirmAdapter, DossierAdapter, DossierStepData,
+    HomeAdapter, ItemData, Page, ProceduresAdapter, SearchAdapter, SuggestionData, Theme,
+    TicketAdapter, WaitData,
 };
 
 /// Renders controller states into a window, from any thread.
@@ -173,9 +175,47 @@ pub fn apply(window: &AppWindow, state: &ViewState) {
     window
         .global::<ClosedAdapter<'_>>()
         .set_opening_hours(state.opening_hours.as_str().into());
-    window
-        .global::<DossierAdapter<'_>>()
-        .set_scanned_code(state.scanned_code.as_str().into());
+    let dossier = window.global::<DossierAdapter<'_>>();
+    dossier.set_scanned_code(state.scanned_code.as_str().into());
+    let found = &state.dossier;
+    dossier.set_outcome(dossier_outcome_index(found.outcome));
+    dossier.set_code(found.code.as_str().into());
+    dossier.set_procedure_name(found.procedure_name.as_str().into());
+    dossier.set_applicant(found.applicant.as_str().into());
+    dossier.set_status(found.status.as_str().into());
+    dossier.set_received(found.received.as_str().into());
+    dossier.set_appointment(found.appointment.as_str().into());
+    dossier.set_timeliness(found.timeliness.as_str().into());
+    dossier.set_late(found.late);
+    dossier.set_return_center_name(found.return_center_name.as_str().into());
+    dossier.set_return_center_address(found.return_center_address.as_str().into());
+    // The newest steps matter most; a long history would push the rest off the screen.
+    let skip = found.history.len().saturating_sub(MAX_HISTORY_STEPS);
+    let history: Vec<DossierStepData> = found
+        .history
+        .iter()
+        .skip(skip)
+        .map(|step| DossierStepData {
+            at: step.at.as_str().into(),
+            status: step.status.as_str().into(),
+        })
+        .collect();
+    dossier.set_history(ModelRc::new(VecModel::from(history)));
+}
+
+/// The most history steps the dossier screen shows (the newest ones).
+const MAX_HISTORY_STEPS: usize = 6;
+
+/// The `outcome` index of the dossier view in the `.slint` file.
+fn dossier_outcome_index(outcome: DossierOutcome) -> i32 {
+    match outcome {
+        DossierOutcome::Waiting => 0,
+        DossierOutcome::Found => 1,
+        DossierOutcome::NotFound => 2,
+        DossierOutcome::TooMany => 3,
+        DossierOutcome::Unreachable => 4,
+        DossierOutcome::Unreadable => 5,
+    }
 }
 
 /// Sets the smallest touch target from the screen's density.
@@ -237,6 +277,15 @@ pub fn connect(window: &AppWindow, commands: &Sender<Command>) {
     window
         .global::<DossierAdapter<'_>>()
         .on_scanned(move |code| drop(tx.send(Command::Scanned(code.to_string()))));
+    let dossier = window.global::<DossierAdapter<'_>>();
+    let tx = commands.clone();
+    dossier.on_lookup(move |code, secret| {
+        drop(tx.send(Command::LookupDossier {
+            code: code.to_string(),
+            secret: secret.to_string(),
+        }))
+    });
+    dossier.on_backspace(|text| backspace(&text).into());
 }
 
 /// Runs the controller until every command sender is dropped: each command is handled

@@ -1,6 +1,8 @@
 //! The whole kiosk, headless, against the real backend on loopback and the hardware
 //! crate's virtual printer: three taps from home to a printed ticket that exists in the
-//! backend and whose PNG carries its number, then paper out during an issue.
+//! backend and whose PNG carries its number, then paper out during an issue, then a
+//! dossier received at a counter, scanned from its receipt through a pseudo-terminal
+//! serial scanner, whose status the kiosk shows.
 
 mod util;
 
@@ -9,6 +11,7 @@ use std::time::Duration;
 
 use hardware::interpreter::Interpreter;
 use hardware::layout::encode_ticket;
+use hardware::scanner::{Terminator, VirtualScanner};
 use kiosk::app::Options;
 use kiosk::http::HttpBackend;
 use kiosk::ports::{BackendApi, PrintFailure, PrintedTicket, ProcedureQuery, TicketPrinter};
@@ -84,6 +87,49 @@ fn kiosk_health(db_path: &std::path::Path) -> (String, Option<String>) {
     .unwrap()
 }
 
+/// Receives a dossier at a counter of center 2 the way staff do; returns the receipt's
+/// QR payload and the dossier code.
+fn receive_dossier(base_url: &str) -> (String, String) {
+    let client = reqwest::blocking::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{base_url}/api/auth/login"))
+        .json(&serde_json::json!({"username": "honggai.canbo1", "password": "demo"}))
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = login["token"].as_str().expect("a session token").to_owned();
+    let queue: serde_json::Value = client
+        .get(format!("{base_url}/api/centers/2/queue"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .unwrap();
+    let counter_id = queue["counters"][0]["id"].as_i64().expect("a counter");
+    let receipt: serde_json::Value = client
+        .post(format!("{base_url}/api/counters/{counter_id}/dossiers"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "procedure_id": 1,
+            "applicant_name": "Nguyễn Văn An",
+            "applicant_id_number": "022090001234",
+        }))
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .unwrap();
+    let payload = receipt["qr_payload"].as_str().expect("a QR payload");
+    let code = receipt["dossier"]["code"].as_str().expect("a dossier code");
+    (payload.to_owned(), code.to_owned())
+}
+
 #[test]
 fn the_kiosk_against_the_real_backend() {
     let dir = tempfile::tempdir().unwrap();
@@ -109,6 +155,7 @@ fn the_kiosk_against_the_real_backend() {
         })
         .unwrap();
     let procedure = procedures.items[0].clone();
+    let (receipt_payload, dossier_code) = receive_dossier(&base_url);
 
     i_slint_backend_testing::init_integration_test_with_system_time();
     let pages_dir = dir.path().join("tickets");
@@ -122,6 +169,7 @@ fn the_kiosk_against_the_real_backend() {
         ..Options::default()
     };
     let kiosk = kiosk::app::start(api.clone(), printer.clone(), &options).unwrap();
+    let commands = kiosk.commands.clone();
     let script_printer = printer.clone();
     let db_path_for_script = db_path.clone();
     util::drive(&kiosk.window, move |ui| {
@@ -196,6 +244,36 @@ fn the_kiosk_against_the_real_backend() {
             std::thread::sleep(Duration::from_millis(50));
         }
         ui.tap("Tôi đã ghi nhớ số");
+        ui.wait_for_page(Page::Home);
+
+        // A dossier receipt read by a serial scanner on a pseudo-terminal.
+        let mut scanner = VirtualScanner::new(Terminator::Cr).unwrap();
+        let _routing = kiosk::scanner::start(&format!("serial:{}", scanner.path()), commands)
+            .unwrap()
+            .expect("a scanner thread");
+        ui.tap("Tra cứu hồ sơ");
+        ui.wait_for_page(Page::Dossier);
+        scanner.scan(&receipt_payload).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let status = ui.value_of("Tình trạng hồ sơ");
+            if status.is_some() {
+                assert_eq!(status.as_deref(), Some("Được tiếp nhận"));
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the dossier's status is not shown"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(
+            ui.value_of("Mã hồ sơ").as_deref(),
+            Some(dossier_code.as_str())
+        );
+        assert!(ui.value_of("Ngày hẹn trả kết quả").is_some());
+        ui.check_touch_targets();
+        ui.tap("Về trang đầu");
         ui.wait_for_page(Page::Home);
     });
     drop(server);

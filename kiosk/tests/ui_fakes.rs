@@ -118,25 +118,59 @@ fn the_kiosk_over_fakes() {
         ui.tap("Tôi đã ghi nhớ số");
         ui.wait_for_page(Page::Home);
 
-        // A keyboard-wedge scanner types into the dossier screen.
+        // A scanner's receipt code shows the dossier's status.
         ui.tap("Tra cứu hồ sơ");
         ui.wait_for_page(Page::Dossier);
         commands
-            .send(kiosk::controller::Command::Scanned(
-                "H22.39-261204-0001".into(),
-            ))
+            .send(kiosk::controller::Command::Scanned(format!(
+                "HS1:{}:{}",
+                kiosk::fakes::FAKE_DOSSIER_CODE,
+                kiosk::fakes::FAKE_DOSSIER_SECRET
+            )))
             .unwrap();
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while !ui.on_ui(|window| {
-            use slint::ComponentHandle;
-            window
-                .global::<kiosk::DossierAdapter<'_>>()
-                .get_scanned_code()
-                == "H22.39-261204-0001"
-        }) {
+        while ui.value_of("Tình trạng hồ sơ").as_deref() != Some("Đang xử lý") {
             assert!(
                 std::time::Instant::now() < deadline,
-                "the scanned code is not shown"
+                "the dossier's status is not shown"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            ui.value_of("Mã hồ sơ").as_deref(),
+            Some(kiosk::fakes::FAKE_DOSSIER_CODE)
+        );
+        assert_eq!(
+            ui.value_of("Ngày hẹn trả kết quả").as_deref(),
+            Some("18/12/2026")
+        );
+        ui.check_touch_targets();
+        ui.tap("Về trang đầu");
+        ui.wait_for_page(Page::Home);
+
+        // The code and secret typed on the screen's keyboard.
+        ui.tap("Tra cứu hồ sơ");
+        ui.wait_for_page(Page::Dossier);
+        ui.tap("Nhập mã bằng tay");
+        ui.check_touch_targets();
+        for key in "H22.39-261204-00011".chars() {
+            ui.tap(&key.to_string());
+        }
+        ui.tap("Xóa một chữ");
+        assert_eq!(
+            ui.value_of("Mã hồ sơ").as_deref(),
+            Some(kiosk::fakes::FAKE_DOSSIER_CODE)
+        );
+        ui.tap("Mã tra cứu");
+        for key in kiosk::fakes::FAKE_DOSSIER_SECRET.chars() {
+            ui.tap(&key.to_string());
+        }
+        ui.tap("Tra cứu");
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while ui.value_of("Tình trạng hồ sơ").as_deref() != Some("Đang xử lý") {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the typed dossier's status is not shown"
             );
             std::thread::sleep(Duration::from_millis(20));
         }
