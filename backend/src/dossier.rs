@@ -413,7 +413,7 @@ pub async fn lookup(
             let given = second_factor.trim().to_uppercase();
             let ok = [d.secret.to_uppercase(), d.applicant_id_number.to_uppercase()]
                 .iter()
-                .any(|s| s.len() == given.len() && s.bytes().zip(given.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0);
+                .any(|s| service::secret_matches(s, &given));
             if !ok {
                 return Err(not_found());
             }

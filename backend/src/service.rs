@@ -508,7 +508,7 @@ fn store_model_wait(conn: &Connection, ticket_id: i64, model: Option<f64>) -> ru
 }
 
 /// People ahead of a new ticket (or of an existing one issued at `before_ms`).
-fn people_ahead(
+pub fn people_ahead(
     conn: &Connection,
     center_id: i64,
     field_id: i64,

@@ -521,24 +521,26 @@ pub async fn ticket_status(
         .read(move |conn| -> ApiResult<wire::TicketStatus> {
             let not_found = || ApiError::NotFound(format!("no ticket {id} with that secret"));
             let t = service::load_ticket(conn, id).map_err(|_| not_found())?;
-            // Constant-time comparison: the secret must not leak through timing.
-            let same = t.secret.len() == q.secret.len()
-                && t.secret.bytes().zip(q.secret.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-            if !same {
+            if !service::secret_matches(&t.secret, &q.secret) {
                 return Err(not_found());
             }
             let ahead: u32 = if t.state == crate::core::ticket::TicketState::Waiting {
-                conn.query_row(
-                    "SELECT COUNT(*) FROM tickets WHERE center_id = ?1 AND field_id = ?2 AND business_day = ?3 AND state = 'waiting'
-                       AND ((priority IS NOT NULL AND (?4 = 0 OR queue_ms < ?5)) OR (priority IS NULL AND ?4 = 0 AND queue_ms < ?5))",
-                    params![t.center_id, t.field_id, t.business_day, t.priority.is_some(), t.queue_ms],
-                    |r| r.get(0),
+                service::people_ahead(
+                    conn,
+                    t.center_id,
+                    t.field_id,
+                    &t.business_day,
+                    t.priority.is_some(),
+                    Some(t.queue_ms),
                 )?
             } else {
                 0
             };
             let wait = service::estimate_for(conn, &st, t.center_id, t.field_id, ahead)?;
-            Ok(wire::TicketStatus { ticket: service::ticket_to_wire(&st.dir, &t), wait })
+            Ok(wire::TicketStatus {
+                ticket: service::ticket_to_wire(&st.dir, &t),
+                wait,
+            })
         })
         .await?;
     Ok(Json(status))
