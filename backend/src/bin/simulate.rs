@@ -141,6 +141,8 @@ fn json(r: &Report) -> String {
         "estimate_median_abs_error_pct": measured(r.estimate_median_abs_error_pct),
         "estimate_median_abs_error_min": measured(r.estimate_median_abs_error_min),
         "estimate_samples": r.estimate_samples,
+        "estimate_in_range_share": (r.estimate_samples > 0)
+            .then(|| (r.estimate_in_range_share * 1000.0).round() / 1000.0),
     })
     .to_string()
 }
@@ -153,7 +155,7 @@ fn table(reports: &[Report]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<8} {:>9} {:>6} {:>9} {:>8} {:>8} {:>9} {:>11} {:>10}",
+        "{:<8} {:>9} {:>6} {:>9} {:>8} {:>8} {:>9} {:>11} {:>10} {:>9}",
         "policy",
         "citizens",
         "moved",
@@ -162,7 +164,8 @@ fn table(reports: &[Report]) -> String {
         "max min",
         "<=30 min",
         "est err %",
-        "est err min"
+        "est err min",
+        "in range"
     );
     for r in reports {
         let err = |x: f64| {
@@ -174,7 +177,7 @@ fn table(reports: &[Report]) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<8} {:>9} {:>6} {:>9.1} {:>8.1} {:>8.1} {:>8.1}% {:>11} {:>10}",
+            "{:<8} {:>9} {:>6} {:>9.1} {:>8.1} {:>8.1} {:>8.1}% {:>11} {:>10} {:>9}",
             r.policy.as_str(),
             r.citizens,
             r.moved,
@@ -184,6 +187,11 @@ fn table(reports: &[Report]) -> String {
             r.share_within_30_min * 100.0,
             err(r.estimate_median_abs_error_pct),
             err(r.estimate_median_abs_error_min),
+            if r.estimate_samples > 0 {
+                format!("{:.1}%", r.estimate_in_range_share * 100.0)
+            } else {
+                "n/a".to_string()
+            },
         );
     }
     out

@@ -39,7 +39,8 @@
 //! wait the kiosk showed with the wait the citizen then had at the center that served
 //! them; it is `|shown − actual| / max(actual, 5 min)`, over citizens for whom the shown
 //! or the actual wait was at least [`ERROR_MIN_WAIT_MIN`] minutes (when both are short the
-//! kiosk says "almost no wait" and a percentage of nearly nothing means nothing).
+//! kiosk says "almost no wait" and a percentage of nearly nothing means nothing). Over the
+//! same citizens it also counts how often the actual wait fell within the range shown.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -398,6 +399,8 @@ pub struct Report {
     pub estimate_median_abs_error_min: f64,
     /// How many citizens the error was measured on.
     pub estimate_samples: usize,
+    /// Of those, the share whose actual wait fell within the range the kiosk showed.
+    pub estimate_in_range_share: f64,
     /// Mean wait by hour of issue: (local hour, mean minutes, citizens).
     pub hourly: Vec<(u32, f64, usize)>,
     /// By the center where citizens took their ticket: (center code, citizens, staffed
@@ -440,7 +443,8 @@ struct Run<'w> {
     serve_center: Vec<usize>,
     queue_at: Vec<i64>,
     arrived: Vec<i64>,
-    shown: Vec<Option<f64>>,
+    /// The estimate the kiosk showed (here, or at the suggested center), when it had one.
+    shown: Vec<Option<estimate::Estimate>>,
     called: Vec<Option<i64>>,
     moved: usize,
     events: BinaryHeap<Reverse<(i64, u64, Event)>>,
@@ -638,13 +642,13 @@ impl<'w> Run<'w> {
         let c = self.world.citizens[i];
         let here = self.estimate(now, c.center, i, now);
         if self.policy == Policy::Suggest && c.non_territorial {
-            if let Some((to, travel_min, wait_min)) = self.suggestion(now, i, here.minutes) {
+            if let Some((to, travel_min, there)) = self.suggestion(now, i, here.minutes) {
                 if c.accept_draw < self.s.accept_probability {
                     self.moved += 1;
                     let travel_ms = (travel_min * MINUTE_MS as f64) as i64;
                     self.serve_center[i] = to;
                     self.queue_at[i] = now + travel_ms;
-                    self.shown[i] = Some(wait_min);
+                    self.shown[i] = Some(there);
                     self.inbound[to].push(i);
                     self.joined[to].push(i);
                     let real = (travel_ms as f64 * c.travel_factor) as i64;
@@ -656,7 +660,7 @@ impl<'w> Run<'w> {
         self.serve_center[i] = c.center;
         self.queue_at[i] = now;
         self.arrived[i] = now;
-        self.shown[i] = here.minutes.map(f64::from);
+        self.shown[i] = here.minutes.is_some().then_some(here);
         let g = self.group[c.center];
         self.waiting[g].push(i);
         self.joined[c.center].push(i);
@@ -664,8 +668,13 @@ impl<'w> Run<'w> {
     }
 
     /// The best suggestion for a citizen, as the kiosk computes it: (center, travel
-    /// minutes, estimated wait there).
-    fn suggestion(&self, now: i64, i: usize, here: Option<u32>) -> Option<(usize, f64, f64)> {
+    /// minutes, the estimate there, which has minutes).
+    fn suggestion(
+        &self,
+        now: i64,
+        i: usize,
+        here: Option<u32>,
+    ) -> Option<(usize, f64, estimate::Estimate)> {
         let c = &self.world.citizens[i];
         let stay = f64::from(here?);
         let from = &self.world.centers[c.center];
@@ -699,7 +708,7 @@ impl<'w> Run<'w> {
                 travel_min: travel,
                 wait_min: wait,
             });
-            waits.push((b, travel, wait));
+            waits.push((b, travel, shown));
         }
         let pick = suggest::suggest(
             Some(stay),
@@ -712,7 +721,7 @@ impl<'w> Run<'w> {
         waits
             .into_iter()
             .find(|(b, _, _)| *b as i64 == pick.center_id)
-            .and_then(|(b, travel, wait)| Some((b, travel, wait?)))
+            .and_then(|(b, travel, there)| there.minutes.map(|_| (b, travel, there)))
     }
 
     fn check_in(&mut self, now: i64, i: usize) {
@@ -800,6 +809,7 @@ impl<'w> Run<'w> {
         let mut waits = Vec::with_capacity(citizens.len());
         let mut errors_pct = Vec::new();
         let mut errors_min = Vec::new();
+        let mut in_range = 0usize;
         let mut hourly: Vec<(u32, f64, usize)> = (7..17).map(|h| (h, 0.0, 0)).collect();
         for (i, c) in citizens.iter().enumerate() {
             // Every citizen is called in the end: counters keep serving until the hall is empty.
@@ -813,11 +823,16 @@ impl<'w> Run<'w> {
                 slot.1 += wait;
                 slot.2 += 1;
             }
-            if let Some(shown) = self.shown[i] {
+            if let Some(e) = self.shown[i] {
+                let shown = f64::from(e.minutes.unwrap_or(0));
                 let actual = ((called - self.arrived[i]) as f64 / MINUTE_MS as f64).max(0.0);
                 if shown.max(actual) >= ERROR_MIN_WAIT_MIN {
                     errors_pct.push((shown - actual).abs() / actual.max(5.0) * 100.0);
                     errors_min.push((shown - actual).abs());
+                    // The range is in whole minutes; the wait counts as in it up to the minute.
+                    let low = f64::from(e.low.unwrap_or(0));
+                    let high = f64::from(e.high.unwrap_or(0));
+                    in_range += usize::from(actual.round() >= low && actual.round() <= high);
                 }
             }
         }
@@ -872,6 +887,11 @@ impl<'w> Run<'w> {
             estimate_median_abs_error_pct: median(errors_pct.clone()),
             estimate_median_abs_error_min: median(errors_min),
             estimate_samples: errors_pct.len(),
+            estimate_in_range_share: if errors_pct.is_empty() {
+                0.0
+            } else {
+                in_range as f64 / errors_pct.len() as f64
+            },
             hourly,
             by_center,
         }
