@@ -45,13 +45,22 @@ async fn call(
     kiosk_center: i64,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri).header(
-        "authorization",
-        format!(
-            "Bearer {}",
-            backend::store::seed::demo_kiosk_token(kiosk_center)
-        ),
-    );
+    let token = backend::store::seed::demo_kiosk_token(kiosk_center);
+    call_as(state, method, uri, Some(&token), body).await
+}
+
+/// A request with any bearer token (a kiosk's or a staff session's), or none.
+async fn call_as(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
     let body = match body {
         Some(b) => {
             req = req.header("content-type", "application/json");
@@ -67,6 +76,20 @@ async fn call(
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
     let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     (status, value)
+}
+
+/// A staff session token of a demo account.
+async fn login(state: &AppState, username: &str) -> String {
+    let (status, body) = call_as(
+        state,
+        "POST",
+        "/api/auth/login",
+        None,
+        Some(json!({"username": username, "password": "demo"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["token"].as_str().unwrap().to_string()
 }
 
 fn center_id(state: &AppState, code: &str) -> i64 {
@@ -360,16 +383,21 @@ async fn the_hint_names_the_field_that_needs_a_counter() {
     let w = world().await;
     let hong_gai = center_id(&w.state, "HONGGAI");
     let procedure = civil_status_procedure(&w.state).await;
-    let (status, quiet) = call(
+    let manager = login(&w.state, "honggai.quanly").await;
+    let (status, quiet) = call_as(
         &w.state,
         "GET",
         &format!("/api/centers/{hong_gai}/hint"),
-        hong_gai,
+        Some(&manager),
         None,
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{quiet}");
     assert!(quiet["move_to_field_id"].is_null(), "{quiet}");
+    assert_eq!(
+        quiet["message_en"], "Every field is within its target wait.",
+        "{quiet}"
+    );
 
     // Hồng Gai's officers sign in at every counter; then civil status gets crowded.
     let accounts: Vec<i64> = w
@@ -395,11 +423,11 @@ async fn the_hint_names_the_field_that_needs_a_counter() {
     for _ in 0..25 {
         issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
     }
-    let (status, hint) = call(
+    let (status, hint) = call_as(
         &w.state,
         "GET",
         &format!("/api/centers/{hong_gai}/hint"),
-        hong_gai,
+        Some(&manager),
         None,
     )
     .await;
@@ -413,5 +441,122 @@ async fn the_hint_names_the_field_that_needs_a_counter() {
         .unwrap()
         .id;
     assert_eq!(hint["move_to_field_id"].as_i64(), Some(ht), "{hint}");
+    assert_eq!(
+        hint["center_name"],
+        w.state.dir.center(hong_gai).unwrap().name
+    );
     assert!(hint["message_vi"].as_str().unwrap().contains("Hộ tịch"));
+    assert!(
+        hint["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("Civil status"),
+        "{hint}"
+    );
+    // The field's row: everyone waiting, no counter of its two open, over target.
+    let row = hint["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field_id"].as_i64() == Some(ht))
+        .unwrap();
+    assert_eq!(row["waiting"], 25, "{row}");
+    assert_eq!(row["counters_open"], 0, "{row}");
+    assert_eq!(row["counters_total"], 2, "{row}");
+    assert!(row["expected_wait_min"].is_null(), "{row}");
+    assert_eq!(row["over_target"], true, "{row}");
+    let over: Vec<&Value> = hint["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["over_target"] == true)
+        .collect();
+    assert_eq!(over.len(), 1, "only civil status is over target: {hint}");
+}
+
+/// The hint is for the people who run a center: its staff and provincial accounts. The
+/// province-wide list holds only the centers that need a counter moved, worst first.
+#[tokio::test]
+async fn hints_are_for_the_center_s_staff_and_the_province_worst_first() {
+    let w = world().await;
+    let hong_gai = center_id(&w.state, "HONGGAI");
+    let bai_chay = center_id(&w.state, "BAICHAY");
+    let procedure = civil_status_procedure(&w.state).await;
+    // Both centers have civil status waiting and no counter open; Hồng Gai has more.
+    for _ in 0..12 {
+        issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
+    }
+    for _ in 0..3 {
+        issue(&w.state, bai_chay, json!({ "procedure_id": procedure })).await;
+    }
+    let manager = login(&w.state, "honggai.quanly").await;
+    let officer = login(&w.state, "honggai.canbo1").await;
+    let province = login(&w.state, "tinh.quanly").await;
+    let kiosk = backend::store::seed::demo_kiosk_token(hong_gai);
+    let hint = |c: i64| format!("/api/centers/{c}/hint");
+    let cases: Vec<(String, Option<&str>, StatusCode)> = vec![
+        (hint(hong_gai), None, StatusCode::UNAUTHORIZED),
+        (
+            hint(hong_gai),
+            Some("not-a-session"),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (hint(hong_gai), Some(&kiosk), StatusCode::UNAUTHORIZED),
+        (hint(hong_gai), Some(&manager), StatusCode::OK),
+        (hint(hong_gai), Some(&officer), StatusCode::OK),
+        (hint(bai_chay), Some(&manager), StatusCode::FORBIDDEN),
+        (hint(bai_chay), Some(&officer), StatusCode::FORBIDDEN),
+        (hint(bai_chay), Some(&province), StatusCode::OK),
+        (hint(999), Some(&province), StatusCode::NOT_FOUND),
+        ("/api/hints".into(), None, StatusCode::UNAUTHORIZED),
+        ("/api/hints".into(), Some(&kiosk), StatusCode::UNAUTHORIZED),
+    ];
+    for (uri, token, expected) in cases {
+        let (status, body) = call_as(&w.state, "GET", &uri, token, None).await;
+        assert_eq!(status, expected, "{uri} with {token:?}: {body}");
+    }
+
+    let centers = |v: &Value| -> Vec<i64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["center_id"].as_i64().unwrap())
+            .collect()
+    };
+    let (status, all) = call_as(&w.state, "GET", "/api/hints", Some(&province), None).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(centers(&all), vec![hong_gai, bai_chay], "{all}");
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| !h["move_to_field_id"].is_null()));
+    let (_, mine) = call_as(&w.state, "GET", "/api/hints", Some(&manager), None).await;
+    assert_eq!(centers(&mine), vec![hong_gai], "{mine}");
+    let quiet = login(&w.state, "uongbi.quanly").await;
+    let (status, none) = call_as(&w.state, "GET", "/api/hints", Some(&quiet), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(none, json!([]));
+
+    // The OpenAPI document says so, and describes the new fields.
+    let (_, doc) = call_as(&w.state, "GET", "/api/openapi.json", None, None).await;
+    for path in ["/api/centers/{id}/hint", "/api/hints"] {
+        let get = &doc["paths"][path]["get"];
+        assert_eq!(get["security"], json!([{"bearer": []}]), "{path}: {get}");
+        assert!(get["responses"]["401"].is_object(), "{path}: {get}");
+    }
+    let schemas = &doc["components"]["schemas"];
+    for (schema, property) in [
+        ("CenterHint", "center_name"),
+        ("CenterHint", "message_en"),
+        ("FieldLoad", "field_name_en"),
+        ("FieldLoad", "counters_total"),
+        ("FieldLoad", "over_target"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][property].is_object(),
+            "{schema}.{property} missing: {}",
+            schemas[schema]
+        );
+    }
 }

@@ -374,6 +374,151 @@ async fn browser_call_reaches_display_and_dashboard_and_csv() -> anyhow::Result<
     Ok(())
 }
 
+/// The balancing hint on the dashboard: Hồng Gai's three officers open counters 1–3
+/// (civil status on 1 and 2, certification on 2 and 3); then certification gets crowded.
+/// The manager's panel, calm at first, turns to "move a counter from civil status to
+/// certification" through the event stream alone, and a burst of tickets costs a few
+/// hint fetches, not one per event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_dashboard_hint_names_the_crowded_field() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = TestServer::start(&dir.path().join("q.db"))?;
+    let Some(browser) = Browser::start(1366, 768).await? else {
+        return Ok(());
+    };
+    let api = Api::new(&server);
+    let base = server.base_url();
+
+    let fields = api
+        .send(reqwest::Method::GET, "/api/fields", "", None)
+        .await?;
+    let field = |code: &str| -> anyhow::Result<(i64, String, String)> {
+        let f = fields
+            .as_array()
+            .context("fields")?
+            .iter()
+            .find(|f| f["code"] == code)
+            .with_context(|| format!("no field {code}"))?;
+        Ok((
+            f["id"].as_i64().context("id")?,
+            f["name_vi"].as_str().context("name")?.to_string(),
+            f["name_en"].as_str().context("name")?.to_string(),
+        ))
+    };
+    let (certification, certification_name, certification_en) = field("CT")?;
+    let (_, civil_status_name, civil_status_en) = field("HT")?;
+    let snapshot = api
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/centers/{HONGGAI}/queue"),
+            "",
+            None,
+        )
+        .await?;
+    let counters = snapshot["counters"].as_array().context("counters")?;
+    for (i, counter) in counters.iter().take(3).enumerate() {
+        let token = api.login(&format!("honggai.canbo{}", i + 1)).await?;
+        let id = counter["id"].as_i64().context("counter id")?;
+        api.post(&token, &format!("/api/counters/{id}/open"), json!({}))
+            .await?;
+    }
+    let procedure = api
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/procedures?center_id={HONGGAI}&field_id={certification}&limit=1"),
+            "",
+            None,
+        )
+        .await?["items"][0]["id"]
+        .as_i64()
+        .context("no certification procedure")?;
+
+    // The manager's dashboard opens on the center page; nothing is waiting yet.
+    browser.goto(&format!("{base}/dashboard")).await?;
+    sign_in(&browser, "honggai.quanly").await?;
+    browser
+        .wait_for(
+            "document.getElementById('hint')?.classList.contains('calm')",
+            WAIT,
+        )
+        .await?;
+    browser
+        .eval("performance.clearResourceTimings(); return true")
+        .await?;
+
+    // Sixty citizens come for certification in a burst.
+    let burst_started = std::time::Instant::now();
+    for _ in 0..60 {
+        api.issue(HONGGAI, procedure).await?;
+    }
+    let burst = burst_started.elapsed();
+    browser
+        .wait_for(
+            &format!("document.getElementById('hint').dataset.toField === '{certification}'"),
+            WAIT,
+        )
+        .await?;
+    // Settled: the last ticket is counted.
+    browser
+        .wait_for(
+            &format!("document.querySelector('#hint-field-{certification} td:nth-child(2)')?.textContent === '60'"),
+            WAIT,
+        )
+        .await?;
+    let message = browser
+        .eval("return document.getElementById('hint-message').textContent")
+        .await?;
+    let message = message.as_str().context("message")?;
+    assert!(
+        message.contains(&format!(
+            "từ lĩnh vực {civil_status_name} sang lĩnh vực {certification_name}"
+        )),
+        "{message}"
+    );
+    assert!(message.contains("mục tiêu 15 phút"), "{message}");
+    let row_class = browser
+        .eval(&format!(
+            "return document.getElementById('hint-field-{certification}').className"
+        ))
+        .await?;
+    assert_eq!(row_class, json!("over"));
+    let badges = browser
+        .eval(
+            "return [...document.querySelectorAll('#hint-fields .badge')].map(b => b.textContent)",
+        )
+        .await?;
+    assert_eq!(badges, json!(["Bớt được 1 quầy", "Cần thêm quầy"]));
+
+    // Sixty events, a handful of fetches: at most one a second, plus the settling one.
+    let fetches = browser
+        .eval("return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/hint')).length")
+        .await?
+        .as_u64()
+        .context("fetch count")?;
+    eprintln!(
+        "60 tickets in {} ms → {fetches} hint fetches",
+        burst.as_millis()
+    );
+    assert!(
+        fetches >= 1 && fetches <= burst.as_secs() + 3,
+        "{fetches} hint fetches for a burst of {} ms",
+        burst.as_millis()
+    );
+
+    // The same panel in English.
+    browser.click("#lang").await?;
+    let message = browser
+        .eval("return document.getElementById('hint-message').textContent")
+        .await?;
+    let expected = format!("Move 1 counter from {civil_status_en} to {certification_en}");
+    assert!(
+        message.as_str().is_some_and(|m| m.starts_with(&expected)),
+        "{message}"
+    );
+    browser.quit().await;
+    Ok(())
+}
+
 /// Screenshots of the three pages at 1366×768 (and the display at 1920×1080) with a
 /// believable morning's queue, written to `$SCREENSHOT_DIR` or `target/screenshots`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -471,6 +616,15 @@ async fn browser_screenshots() -> anyhow::Result<()> {
         .await?;
         staff.push(token);
     }
+    // A few citizens at three other centers, where no counter is open yet: the
+    // overview lists the centers that need a counter, worst first.
+    for (center, tickets) in [(3, 3), (4, 1), (5, 2)] {
+        let procedures = api.procedures(center).await?;
+        let (procedure, _) = procedures.first().context("no procedure")?;
+        for _ in 0..tickets {
+            api.issue(center, *procedure).await?;
+        }
+    }
     // A kiosk whose printer ran out of paper, for the dashboard's fault column.
     api.send(
         reqwest::Method::POST,
@@ -532,6 +686,16 @@ async fn browser_screenshots() -> anyhow::Result<()> {
         )
         .await?;
     browser
+        .wait_for(
+            "document.querySelectorAll('#hints-list li.clickable').length === 3 && !document.getElementById('hints-more').hidden",
+            WAIT,
+        )
+        .await?;
+    let first = browser
+        .eval("return document.querySelector('#hints-list li').dataset.center")
+        .await?;
+    assert_eq!(first, json!(HONGGAI.to_string()), "the worst center first");
+    browser
         .screenshot(&out.join("dashboard-overview-1366x768.png"))
         .await?;
     browser
@@ -542,6 +706,12 @@ async fn browser_screenshots() -> anyhow::Result<()> {
     browser
         .wait_for(
             "document.querySelector('#kpi-issued .v')?.textContent === '34'",
+            WAIT,
+        )
+        .await?;
+    browser
+        .wait_for(
+            &format!("document.getElementById('hint')?.dataset.toField && window.dashboard.hint?.center_id === {HONGGAI}"),
             WAIT,
         )
         .await?;
@@ -558,6 +728,15 @@ async fn browser_screenshots() -> anyhow::Result<()> {
     // English, to check the toggle and that the longer labels still fit.
     browser.set_size(1366, 768).await?;
     browser.click("#lang").await?;
+    browser
+        .wait_for(
+            "document.getElementById('hint-message').textContent.startsWith('Move') || document.getElementById('hint-message').textContent.startsWith('Open')",
+            WAIT,
+        )
+        .await?;
+    browser
+        .screenshot(&out.join("dashboard-center-en-1366x768.png"))
+        .await?;
     browser.eval("sessionStorage.clear(); return true").await?;
     browser.goto(&format!("{base}/counter")).await?;
     sign_in(&browser, "honggai.canbo1").await?;

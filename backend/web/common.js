@@ -37,6 +37,13 @@ const STRINGS = {
     "printer.paper_near_end": "sắp hết giấy", "printer.paper_end": "hết giấy", "printer.cover_open": "nắp máy in mở",
     "printer.offline": "máy in mất kết nối", "printer.unknown": "chưa rõ", "printer.ok": "bình thường",
     "province.total": "Cả tỉnh", "avg.wait.kpi": "Chờ TB hôm nay", "minutes.unit": "phút", "fault.list": "Sự cố:",
+    "hint.title": "Gợi ý điều phối", "hint.updated": "cập nhật {time}", "hint.expected": "Chờ dự kiến", "hint.target": "Mục tiêu",
+    "hint.no.counter": "chưa mở quầy", "hint.needs": "Cần thêm quầy", "hint.spare": "Bớt được 1 quầy", "hint.over": "Quá mục tiêu",
+    "hint.idle": "{n} lĩnh vực khác: không có người chờ, không có quầy mở.", "hint.all.idle": "Chưa có ai chờ và chưa quầy nào mở.",
+    "hint.how": "Chờ dự kiến = số người chờ ÷ số quầy mở × thời gian phục vụ trung bình của lĩnh vực.",
+    "hint.centers.count": "{n} trung tâm cần điều phối, nặng nhất trước",
+    "hint.centers.none": "Không trung tâm nào cần điều phối: mọi lĩnh vực đều trong thời gian chờ mục tiêu.",
+    "hint.more": "Xem thêm {n} trung tâm", "hint.less": "Thu gọn", "hint.error": "Chưa tải được gợi ý: {message}",
   },
   en: {
     "app.counter": "Service counter", "app.display": "Calling board", "app.dashboard": "Operations dashboard",
@@ -73,6 +80,13 @@ const STRINGS = {
     "printer.paper_near_end": "paper near end", "printer.paper_end": "paper out", "printer.cover_open": "printer cover open",
     "printer.offline": "printer offline", "printer.unknown": "unknown", "printer.ok": "ok",
     "province.total": "Province", "avg.wait.kpi": "Avg wait today", "minutes.unit": "min", "fault.list": "Faults:",
+    "hint.title": "Counter balancing hint", "hint.updated": "updated {time}", "hint.expected": "Expected wait", "hint.target": "Target",
+    "hint.no.counter": "no counter open", "hint.needs": "Needs a counter", "hint.spare": "Can spare one", "hint.over": "Over target",
+    "hint.idle": "{n} other fields: nobody waiting, no counter open.", "hint.all.idle": "Nobody is waiting and no counter is open.",
+    "hint.how": "Expected wait = people waiting ÷ counters open × the field's average service time.",
+    "hint.centers.count": "{n} centers need a counter moved, worst first",
+    "hint.centers.none": "No center needs a counter moved: every field is within its target wait.",
+    "hint.more": "Show {n} more centers", "hint.less": "Show fewer", "hint.error": "Could not load the hint: {message}",
   },
 };
 
@@ -167,6 +181,38 @@ export function debounce(fn, ms) {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
+}
+
+/**
+ * Coalesces calls of the async `fn` for pages fed by a stream of events: the first call
+ * after a quiet spell runs it `settle` ms later (a burst arrives together), never two
+ * runs at once, never two starts within `every` ms (a number, or a function giving it),
+ * and a call during a run or its pause brings exactly one more run, so the last change
+ * is always fetched. Unlike a debounce, a steady stream of events cannot starve it: 100
+ * events a second give one fetch per `every` ms.
+ */
+export function coalesce(fn, every, settle = 150) {
+  let timer = null, running = false, again = false, lastStart = -Infinity;
+  const gap = () => (typeof every === "function" ? every() : every);
+  const run = async () => {
+    timer = null;
+    running = true;
+    lastStart = Date.now();
+    try {
+      await fn();
+    } catch (e) {
+      console.warn("refresh failed", e);
+    } finally {
+      running = false;
+      if (again) { again = false; schedule(); }
+    }
+  };
+  const schedule = () => {
+    if (running) { again = true; return; }
+    if (timer !== null) return;
+    timer = setTimeout(run, Math.max(settle, lastStart + gap() - Date.now()));
+  };
+  return schedule;
 }
 
 /** Builds an element: el("td", {class: "n"}, "text", child…). */

@@ -1,11 +1,18 @@
 // The manager dashboard: a sortable province overview and, per center, its queues by
 // field, its counters with ticket and officer, SVG charts of the day and the CSV export.
+// Both views show the balancing hint (which field needs a counter moved to it): the
+// center's panel with its fields, and on the overview the centers that need one.
 
-import { api, applyI18n, debounce, el, fieldName, langButton, live, shortCenterName, signIn, signOut, t } from "/web/common.js";
+import { api, applyI18n, coalesce, el, fieldName, lang, langButton, live, shortCenterName, signIn, signOut, t } from "/web/common.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
-const view = { account: null, overview: [], sort: { key: "waiting", dir: -1 }, centerId: null, snapshot: null, day: null };
+const view = {
+  account: null, overview: [], sort: { key: "waiting", dir: -1 }, centerId: null, snapshot: null, day: null,
+  // The balancing hint of the center shown, the province's list of centers that need one,
+  // when each was fetched, and the last failure (shown instead of stale advice).
+  hint: null, hintAt: null, hintError: null, hints: null, hintsAt: null, hintsError: null, hintsOpen: false,
+};
 window.dashboard = view;
 
 function svg(tag, attrs = {}, ...children) {
@@ -157,6 +164,105 @@ function renderCenter() {
     c.wait_distribution.map((b) => (b.to_min === null ? `${b.from_min}+` : `${b.from_min}–${b.to_min}`))));
 }
 
+/** How many centers the overview lists before "show more". */
+const HINTS_SHOWN = 3;
+
+function clockText(date) {
+  return date.toLocaleTimeString(lang() === "en" ? "en-GB" : "vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "Asia/Ho_Chi_Minh" });
+}
+
+function hintMessage(h) {
+  return lang() === "en" && h.message_en ? h.message_en : h.message_vi;
+}
+
+async function loadHint() {
+  const id = view.centerId;
+  try {
+    const hint = await api(`/api/centers/${id}/hint`);
+    if (view.centerId !== id) return;
+    Object.assign(view, { hint, hintAt: new Date(), hintError: null });
+  } catch (e) {
+    if (view.centerId !== id) return;
+    view.hintError = e;
+  }
+  renderHint();
+}
+
+/** The center's panel: the advice, then one row per field with people waiting or a counter open. */
+function renderHint() {
+  const h = view.hint && view.hint.center_id === view.centerId ? view.hint : null;
+  $("hint").hidden = !h && !view.hintError;
+  if (view.hintError || !h) {
+    $("hint").className = "card hint";
+    $("hint").dataset.toField = "";
+    $("hint-message").textContent = view.hintError ? t("hint.error", { message: view.hintError.message }) : "";
+    $("hint-updated").textContent = "";
+    $("hint-fields").tBodies[0].replaceChildren();
+    $("hint-idle").hidden = true;
+    return;
+  }
+  const needed = h.move_to_field_id !== null && h.move_to_field_id !== undefined;
+  $("hint").className = "card hint " + (needed ? "needed" : "calm");
+  $("hint").dataset.toField = needed ? h.move_to_field_id : "";
+  $("hint-message").textContent = hintMessage(h);
+  $("hint-updated").textContent = view.hintAt ? t("hint.updated", { time: clockText(view.hintAt) }) : "";
+  const active = h.fields.filter((f) => f.waiting > 0 || f.counters_open > 0);
+  const idle = h.fields.length - active.length;
+  const wait = (f) => (f.expected_wait_min === null ? t("hint.no.counter") : t("minutes", { n: f.expected_wait_min }));
+  const mark = (f) => {
+    if (f.field_id === h.move_to_field_id) return el("span", { class: "badge need" }, t("hint.needs"));
+    if (f.field_id === h.move_from_field_id) return el("span", { class: "badge spare" }, t("hint.spare"));
+    if (f.over_target) return el("span", { class: "badge need" }, t("hint.over"));
+    return "";
+  };
+  $("hint-fields").tBodies[0].replaceChildren(
+    el("tr", {}, el("th", {}, t("field")), el("th", { class: "n" }, t("waiting")), el("th", { class: "n" }, t("counters.open")),
+      el("th", { class: "n" }, t("hint.expected")), el("th", { class: "n" }, t("hint.target")), el("th", {}, "")),
+    ...active.map((f) => el("tr", { id: "hint-field-" + f.field_id, class: f.over_target ? "over" : "" },
+      el("td", {}, fieldName(f)), el("td", { class: "n" }, f.waiting),
+      el("td", { class: "n" }, `${f.counters_open}/${f.counters_total}`),
+      el("td", { class: "n wait" }, wait(f)), el("td", { class: "n" }, t("minutes", { n: f.target_min })),
+      el("td", {}, mark(f)))));
+  $("hint-fields").hidden = active.length === 0;
+  $("hint-idle").hidden = idle === 0;
+  $("hint-idle").textContent = active.length === 0 ? t("hint.all.idle") : t("hint.idle", { n: idle });
+}
+
+async function loadHints() {
+  try {
+    view.hints = await api("/api/hints");
+    view.hintsAt = new Date();
+    view.hintsError = null;
+  } catch (e) {
+    view.hintsError = e;
+  }
+  renderHints();
+}
+
+/** The overview's list: only the centers that need a counter moved, worst first. */
+function renderHints() {
+  if (!view.hints && !view.hintsError) return;
+  $("hints").hidden = false;
+  const list = view.hints ?? [];
+  $("hints").classList.toggle("needed", list.length > 0);
+  $("hints-count").textContent = list.length ? t("hint.centers.count", { n: list.length }) : "";
+  $("hints-updated").textContent = view.hintsAt ? t("hint.updated", { time: clockText(view.hintsAt) }) : "";
+  const shown = view.hintsOpen ? list : list.slice(0, HINTS_SHOWN);
+  const items = view.hintsError
+    ? [el("li", { class: "error" }, t("hint.error", { message: view.hintsError.message }))]
+    : list.length === 0
+      ? [el("li", { class: "calm" }, t("hint.centers.none"))]
+      : shown.map((h) => el("li", { class: "clickable", dataset: { center: h.center_id }, tabindex: 0, role: "link",
+          onclick: () => { location.hash = "center=" + h.center_id; },
+          onkeydown: (ev) => { if (ev.key === "Enter") location.hash = "center=" + h.center_id; } },
+        el("strong", { class: "hint-center" }, shortCenterName(h.center_name)), " ",
+        el("span", {}, hintMessage(h))));
+  $("hints-list").replaceChildren(...items);
+  const more = list.length - HINTS_SHOWN;
+  $("hints-more").hidden = more <= 0;
+  $("hints-more").textContent = view.hintsOpen ? t("hint.less") : t("hint.more", { n: more });
+}
+
 async function exportCsv() {
   const day = $("day").value;
   const csv = await api(`/api/stats/centers/${view.centerId}/export.csv` + (day ? `?day=${day}` : ""), { text: true });
@@ -173,15 +279,20 @@ async function route() {
   const own = view.account.center_id;
   view.centerId = m ? Number(m[1]) : own ?? null;
   $("back").hidden = !!own;
+  // Another center's advice must not linger while this one's loads.
+  if (view.hint && view.hint.center_id !== view.centerId) {
+    Object.assign(view, { hint: null, hintAt: null, hintError: null });
+    renderHint();
+  }
   try {
     if (view.centerId) {
       $("overview").hidden = true;
       $("center").hidden = false;
-      await loadCenter();
+      await Promise.all([loadCenter(), loadHint()]);
     } else {
       $("center").hidden = true;
       $("overview").hidden = false;
-      await loadOverview();
+      await Promise.all([loadOverview(), loadHints()]);
     }
   } catch (e) {
     if (e.status === 401) location.reload();
@@ -190,14 +301,16 @@ async function route() {
   }
 }
 
-const refresh = debounce(() => {
-  const job = view.centerId ? loadCenter() : loadOverview();
-  job.catch((e) => console.warn("refresh failed", e));
-}, 400);
+// Events can come by the hundred a second: at most one refresh a second on a center's
+// page and one every three seconds on the overview (every center's figures and hints),
+// and always one after the last event.
+const refresh = coalesce(
+  () => (view.centerId ? Promise.all([loadCenter(), loadHint()]) : Promise.all([loadOverview(), loadHints()])),
+  () => (view.centerId ? 1000 : 3000));
 
 async function main() {
   applyI18n();
-  langButton($("lang"), () => { renderOverview(); renderCenter(); });
+  langButton($("lang"), () => { renderOverview(); renderCenter(); renderHint(); renderHints(); });
   $("signout").addEventListener("click", signOut);
   view.account = await signIn($("signin-box"));
   $("who").textContent = view.account.full_name;
@@ -212,6 +325,7 @@ async function main() {
     renderOverview();
   }));
   $("back").addEventListener("click", () => { location.hash = ""; });
+  $("hints-more").addEventListener("click", () => { view.hintsOpen = !view.hintsOpen; renderHints(); });
   $("export").addEventListener("click", () => exportCsv().catch((e) => alert(e.message)));
   $("day").addEventListener("change", () => loadCenter());
   window.addEventListener("hashchange", route);
@@ -221,7 +335,7 @@ async function main() {
     onEvent: (ev) => { if (!view.centerId || ev.center_id === view.centerId) refresh(); },
     onStatus: (ok) => { $("live").textContent = ok ? "● " + t("live.on") : "○ " + t("live.off"); $("live").classList.toggle("down", !ok); },
   });
-  // Waits grow without events: refresh the figures every half minute.
+  // Waits grow without events: refresh the figures and the hint every half minute.
   setInterval(refresh, 30000);
 }
 

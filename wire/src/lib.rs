@@ -287,12 +287,21 @@ pub struct CheckInRequest {
 pub struct FieldLoad {
     pub field_id: i64,
     pub field_name_vi: String,
+    #[serde(default)]
+    pub field_name_en: String,
     pub waiting: u32,
     pub counters_open: u32,
+    /// Counters of the center that serve the field, open or not.
+    #[serde(default)]
+    pub counters_total: u32,
     /// Expected wait of the last in line; `None` when people wait and no counter is open.
     pub expected_wait_min: Option<u32>,
     /// The wait the field aims for.
     pub target_min: u32,
+    /// The expected wait is longer than the target (always so when people wait and no
+    /// counter is open).
+    #[serde(default)]
+    pub over_target: bool,
 }
 
 /// Which field of a center needs a counter moved to it.
@@ -300,13 +309,20 @@ pub struct FieldLoad {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CenterHint {
     pub center_id: i64,
+    #[serde(default)]
+    pub center_name: String,
+    /// Every field some counter of the center serves, in the catalogue's order.
     pub fields: Vec<FieldLoad>,
     /// The field that needs another counter; `None` when every field is within target.
     pub move_to_field_id: Option<i64>,
     /// A field that can spare a counter and stay within its target, if any.
     pub move_from_field_id: Option<i64>,
-    /// The advice in plain Vietnamese for the dashboard.
+    /// The advice in plain Vietnamese for the dashboard, with the expected wait and the
+    /// target of the field that needs a counter.
     pub message_vi: String,
+    /// The same advice in English.
+    #[serde(default)]
+    pub message_en: String,
 }
 
 /// One step of a dossier's history as the public sees it.

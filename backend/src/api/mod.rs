@@ -65,6 +65,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(public::ticket_status))
         .routes(routes!(public::kiosk_check_in))
         .routes(routes!(balance::center_hint))
+        .routes(routes!(balance::hints))
         .routes(routes!(staff::login))
         .routes(routes!(staff::me))
         .routes(routes!(staff::public_queue))

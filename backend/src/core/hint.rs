@@ -30,6 +30,18 @@ impl FieldPressure {
             .then(|| self.waiting as f64 / self.counters_open as f64 * self.service_min)
     }
 
+    /// Expected wait relative to the target: above 1.0 the field is over its target;
+    /// infinite when people wait and no counter is open for them.
+    pub fn pressure(&self) -> f64 {
+        self.expected_wait_min()
+            .map_or(f64::INFINITY, |w| w / self.target_min.max(1.0))
+    }
+
+    /// Whether the last citizen in line would wait longer than the field's target.
+    pub fn over_target(&self) -> bool {
+        self.pressure() > 1.0
+    }
+
     /// Expected wait with one counter fewer; `None` when the field would be left without one.
     fn wait_with_one_less(&self) -> Option<f64> {
         if self.counters_open <= 1 {
@@ -50,15 +62,12 @@ pub struct Hint {
 
 /// The hint for a center's fields, or `None` when every field is within its target.
 pub fn hint(fields: &[FieldPressure]) -> Option<Hint> {
-    // Pressure is the expected wait relative to target; a field with people waiting and
-    // no counter at all is the most pressing of all.
-    let pressure = |f: &FieldPressure| {
-        f.expected_wait_min()
-            .map_or(f64::INFINITY, |w| w / f.target_min.max(1.0))
-    };
-    let needy = fields.iter().filter(|f| pressure(f) > 1.0).max_by(|a, b| {
-        pressure(a)
-            .total_cmp(&pressure(b))
+    // A field with people waiting and no counter at all is the most pressing of all;
+    // among several of those (equal, infinite pressure) the one with more people waiting.
+    let needy = fields.iter().filter(|f| f.over_target()).max_by(|a, b| {
+        a.pressure()
+            .total_cmp(&b.pressure())
+            .then(a.waiting.cmp(&b.waiting))
             .then(b.field_id.cmp(&a.field_id))
     })?;
     let from_field = fields
@@ -119,6 +128,11 @@ mod tests {
                 Some((1, Some(3))),
             ),
             (
+                "of two fields without a counter, the one with more people waiting",
+                vec![f(1, 2, 0), f(2, 5, 0), f(3, 0, 2)],
+                Some((2, Some(3))),
+            ),
+            (
                 "a donor keeps at least one counter",
                 vec![f(1, 12, 1), f(2, 0, 1)],
                 Some((1, None)),
@@ -127,6 +141,22 @@ mod tests {
         for (name, fields, expected) in cases {
             let got = hint(&fields).map(|h| (h.to_field, h.from_field));
             assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn over_target_table() {
+        // (name, field, over target); targets are 30 minutes, service 10.
+        let cases = [
+            ("nobody waiting, no counter", f(1, 0, 0), false),
+            ("nobody waiting", f(1, 0, 2), false),
+            ("exactly on target", f(1, 3, 1), false),
+            ("just over", f(1, 4, 1), true),
+            ("two counters share the work", f(1, 6, 2), false),
+            ("people waiting, no counter open", f(1, 1, 0), true),
+        ];
+        for (name, field, expected) in cases {
+            assert_eq!(field.over_target(), expected, "{name}");
         }
     }
 }

@@ -203,11 +203,21 @@ impl Browser {
             .ok_or_else(|| anyhow!("bad element reference for {css}"))
     }
 
+    /// Clicks the element `css` selects. Live pages redraw their lists when events come
+    /// (the dashboard's tables, for one), so the element found may be replaced before the
+    /// click reaches it; then it is found again, as a person's click would simply land on
+    /// the new row.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let id = self.element(css).await?;
-        self.post(&format!("/element/{id}/click"), json!({}))
-            .await
-            .map(|_| ())
+        let mut attempt = 0;
+        loop {
+            let id = self.element(css).await?;
+            match self.post(&format!("/element/{id}/click"), json!({})).await {
+                Err(e) if attempt < 3 && format!("{e:#}").contains("stale element") => {
+                    attempt += 1;
+                }
+                other => return other.map(|_| ()),
+            }
+        }
     }
 
     pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
