@@ -50,6 +50,30 @@ pub async fn open_state(
             })
             .await?;
     }
+    if !settings.field_targets.is_empty() {
+        let targets = settings.field_targets.clone();
+        store
+            .write(move |conn| {
+                for (code, minutes) in &targets {
+                    if !(1..=480).contains(minutes) {
+                        return Err(store::StoreError::Task(format!(
+                            "field target {code}={minutes}: minutes must be 1 to 480"
+                        )));
+                    }
+                    let changed = conn.execute(
+                        "UPDATE fields SET target_wait_min = ?2 WHERE code = ?1",
+                        rusqlite::params![code, minutes],
+                    )?;
+                    if changed == 0 {
+                        return Err(store::StoreError::Task(format!(
+                            "field target {code}={minutes}: no field has the code {code}"
+                        )));
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+    }
     AppState::new(store, clock, settings).await
 }
 

@@ -58,6 +58,27 @@ struct Config {
     /// Priority tickets a counter may call in a row before a waiting normal ticket goes.
     #[arg(long, env = "QUEUE_PRIORITY_RUN", default_value_t = 3)]
     priority_run: u32,
+    /// The wait a field aims for, as `FIELD_CODE=MINUTES` (e.g. `DD=60`); repeat for
+    /// several fields. Stored in the database, so it holds for later starts too. The call
+    /// policy serves the longest wait relative to these targets.
+    #[arg(
+        long = "field-target",
+        env = "QUEUE_FIELD_TARGETS",
+        value_delimiter = ','
+    )]
+    field_targets: Vec<String>,
+    /// Least minutes a suggestion to go to another center must save, travel included.
+    #[arg(long, env = "QUEUE_SUGGEST_MIN_SAVING_MIN", default_value_t = 20.0)]
+    suggest_min_saving_min: f64,
+    /// Least share of the wait here that a suggestion must save (0.3 = 30%).
+    #[arg(long, env = "QUEUE_SUGGEST_MIN_SAVING_SHARE", default_value_t = 0.3)]
+    suggest_min_saving_share: f64,
+    /// Road distance over straight-line distance between centers, for travel times.
+    #[arg(long, env = "QUEUE_ROAD_FACTOR", default_value_t = 1.35)]
+    road_factor: f64,
+    /// Door-to-door travel speed between centers, km/h.
+    #[arg(long, env = "QUEUE_TRAVEL_SPEED_KMH", default_value_t = 35.0)]
+    travel_speed_kmh: f64,
 }
 
 #[tokio::main]
@@ -90,7 +111,36 @@ async fn main() -> anyhow::Result<()> {
         &counter_printers,
         config.receipt_paper,
     )?;
+    let mut field_targets = Vec::new();
+    for item in &config.field_targets {
+        let (code, minutes) = item
+            .split_once('=')
+            .and_then(|(code, m)| Some((code.trim().to_string(), m.trim().parse::<u32>().ok()?)))
+            .with_context(|| format!("--field-target {item:?} is not FIELD_CODE=MINUTES"))?;
+        field_targets.push((code, minutes));
+    }
+    anyhow::ensure!(
+        config.suggest_min_saving_min >= 0.0
+            && (0.0..=1.0).contains(&config.suggest_min_saving_share),
+        "--suggest-min-saving-min must be at least 0 and --suggest-min-saving-share within 0 to 1"
+    );
+    anyhow::ensure!(
+        config.road_factor >= 1.0 && config.travel_speed_kmh > 0.0,
+        "--road-factor must be at least 1 and --travel-speed-kmh above 0"
+    );
+    let defaults = Settings::default();
     let settings = Settings {
+        field_targets,
+        thresholds: backend::core::suggest::Thresholds {
+            min_saving_min: config.suggest_min_saving_min,
+            min_saving_share: config.suggest_min_saving_share,
+            ..defaults.thresholds
+        },
+        travel: backend::core::suggest::TravelModel {
+            road_factor: config.road_factor,
+            speed_kmh: config.travel_speed_kmh,
+            ..defaults.travel
+        },
         calendar,
         always_open: config.always_open,
         public_url: config.public_url.clone(),
@@ -98,7 +148,6 @@ async fn main() -> anyhow::Result<()> {
         policy: CallPolicy {
             priority_run: config.priority_run,
         },
-        ..Settings::default()
     };
     let state = backend::open_state(
         &config.db,

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::core::clock::{business_day, rfc3339};
 use crate::core::estimate::{self, QueueLoad};
-use crate::core::policy::{choose_next_across, CallingCounter, Candidate, FieldTargets};
+use crate::core::policy::{choose_next_across, CallingCounter, Candidate};
 use crate::core::suggest::{self, Alternative};
 use crate::core::ticket::{self, transition, Action, TicketState};
 use crate::error::{ApiError, ApiResult};
@@ -460,12 +460,12 @@ fn projected_minutes(
         known.push((f, service_of(f)?));
     }
     let own_service = service_of(field_id)?;
-    let targets = FieldTargets::by_code(dir.fields.iter().map(|f| (f.id, f.code.as_str())));
+    let targets = &dir.targets;
     Ok(estimate::projected_wait_minutes(
         estimate::Projection {
             now_ms: now,
             policy: state.settings.policy,
-            targets: &targets,
+            targets,
             counters: &counters,
             waiting: &waiting,
             due: &due,
@@ -886,8 +886,7 @@ pub async fn call_next(
                 })?
                 .collect::<Result<_, _>>()?;
             let calling = CallingCounter { counter_id, fields: &counter.fields, consecutive_priority: run };
-            let targets = FieldTargets::by_code(dir.fields.iter().map(|f| (f.id, f.code.as_str())));
-            let Some(choice) = choose_next_across(st.settings.policy, calling, &waiting, now, &targets) else {
+            let Some(choice) = choose_next_across(st.settings.policy, calling, &waiting, now, &dir.targets) else {
                 return Ok(None);
             };
             let next = transition(TicketState::Waiting, Action::Call)?;

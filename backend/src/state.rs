@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use tokio::sync::broadcast;
 
 use crate::core::hours::OpeningHours;
-use crate::core::policy::CallPolicy;
+use crate::core::policy::{default_target_min, CallPolicy, FieldTargets};
 use crate::core::suggest::{Thresholds, TravelModel};
 use crate::core::Clock;
 use crate::store::Store;
@@ -26,6 +26,9 @@ pub struct Settings {
     pub travel: TravelModel,
     /// Public holidays and make-up working days, for dossier appointment dates.
     pub calendar: crate::core::calendar::Calendar,
+    /// (field code, minutes): targets to store at start-up (`--field-target`); they stay
+    /// in the database for later starts.
+    pub field_targets: Vec<(String, u32)>,
 }
 
 impl Default for Settings {
@@ -39,6 +42,7 @@ impl Default for Settings {
             travel: TravelModel::default(),
             calendar: crate::core::calendar::Calendar::parse(include_str!("../holidays.txt"))
                 .expect("the embedded holiday calendar parses"),
+            field_targets: Vec::new(),
         }
     }
 }
@@ -64,6 +68,9 @@ pub struct Field {
     pub name_vi: String,
     pub name_en: String,
     pub series: u8,
+    /// The wait the field aims for, in minutes (`fields.target_wait_min`, else the
+    /// default by code).
+    pub target_min: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +87,8 @@ pub struct Directory {
     pub centers: Vec<Center>,
     pub fields: Vec<Field>,
     pub counters: Vec<Counter>,
+    /// Every field's target, for the call policy and the manager hint.
+    pub targets: FieldTargets,
     center_index: HashMap<i64, usize>,
     field_index: HashMap<i64, usize>,
     counter_index: HashMap<i64, usize>,
@@ -119,19 +128,27 @@ impl Directory {
                 hours,
             });
         }
-        let mut stmt =
-            conn.prepare("SELECT id, code, name_vi, name_en, series FROM fields ORDER BY id")?;
+        let mut stmt = conn.prepare(
+            "SELECT id, code, name_vi, name_en, series, target_wait_min FROM fields ORDER BY id",
+        )?;
         dir.fields = stmt
             .query_map([], |r| {
+                let code: String = r.get(1)?;
+                let target: Option<u32> = r.get(5)?;
                 Ok(Field {
                     id: r.get(0)?,
-                    code: r.get(1)?,
+                    target_min: target.map_or_else(|| default_target_min(&code), f64::from),
+                    code,
                     name_vi: r.get(2)?,
                     name_en: r.get(3)?,
                     series: r.get(4)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
+        dir.targets = FieldTargets {
+            by_field: dir.fields.iter().map(|f| (f.id, f.target_min)).collect(),
+            ..FieldTargets::default()
+        };
         let mut stmt =
             conn.prepare("SELECT id, center_id, number FROM counters ORDER BY center_id, number")?;
         dir.counters = stmt

@@ -621,3 +621,126 @@ async fn csv_import_is_all_or_nothing_and_names_line_and_column() {
     let staff = app.login("honggai.canbo1").await;
     assert_eq!(app.raw(post(good, staff)).await.0, StatusCode::FORBIDDEN);
 }
+
+/// `--field-target`: targets are stored in the database, hold for later starts, steer the
+/// hint, and a wrong code or value stops the start with a message naming it.
+#[tokio::test]
+async fn field_targets_are_stored_and_used() {
+    use std::sync::Arc;
+
+    use backend::core::{Clock, ManualClock};
+    use backend::state::Settings;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("targets.sqlite");
+    let clock = || Arc::new(ManualClock::at_local(2026, 12, 7, 9, 0)) as Arc<dyn Clock>;
+    let with = |targets: Vec<(&str, u32)>| Settings {
+        field_targets: targets
+            .into_iter()
+            .map(|(c, m)| (c.to_string(), m))
+            .collect(),
+        ..Settings::default()
+    };
+    let target_of = |state: &backend::state::AppState, code: &str| {
+        let f = state.dir.fields.iter().find(|f| f.code == code).unwrap();
+        (f.target_min, state.dir.targets.target_min(f.id))
+    };
+
+    let state = backend::open_state(&db, clock(), with(vec![("HT", 20), ("DD", 90)]), true)
+        .await
+        .unwrap();
+    assert_eq!(target_of(&state, "HT"), (20.0, 20.0));
+    assert_eq!(target_of(&state, "DD"), (90.0, 90.0));
+    // A field not set keeps the default by its code.
+    assert_eq!(target_of(&state, "CT"), (15.0, 15.0));
+    assert_eq!(target_of(&state, "XD"), (45.0, 45.0));
+
+    // The manager's hint reports the stored target.
+    let router = backend::api::router(state.clone());
+    let (status, login) = send(
+        &router,
+        "POST",
+        "/api/auth/login",
+        None,
+        json!({ "username": "honggai.quanly", "password": "demo" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    let token = login["token"].as_str().unwrap().to_string();
+    let hong_gai = state
+        .dir
+        .centers
+        .iter()
+        .find(|c| c.code == "HONGGAI")
+        .unwrap()
+        .id;
+    let (status, hint) = send(
+        &router,
+        "GET",
+        &format!("/api/centers/{hong_gai}/hint"),
+        Some(&token),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{hint}");
+    let ht = state.dir.fields.iter().find(|f| f.code == "HT").unwrap().id;
+    let row = hint["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field_id"] == ht)
+        .expect("the hint lists every field the center serves");
+    assert_eq!(row["target_min"], 20, "{hint}");
+    drop(router);
+    drop(state);
+
+    // A later start without the flag keeps what was stored.
+    let again = backend::open_state(&db, clock(), Settings::default(), true)
+        .await
+        .unwrap();
+    assert_eq!(target_of(&again, "HT"), (20.0, 20.0));
+    drop(again);
+
+    for (targets, message) in [
+        (vec![("XX", 20)], "no field has the code XX"),
+        (vec![("HT", 0)], "minutes must be 1 to 480"),
+        (vec![("HT", 481)], "minutes must be 1 to 480"),
+    ] {
+        let err = backend::open_state(&db, clock(), with(targets), true)
+            .await
+            .err()
+            .expect("a wrong target must stop the start");
+        assert!(format!("{err:#}").contains(message), "{err:#}");
+    }
+}
+
+async fn send(
+    router: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Value,
+) -> (StatusCode, Value) {
+    use tower::ServiceExt;
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let req = if body.is_null() {
+        req.body(Body::empty()).unwrap()
+    } else {
+        req.header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}

@@ -7,7 +7,6 @@ use rusqlite::Connection;
 use super::extract::{Json, Path, Staff};
 use crate::core::clock::business_day;
 use crate::core::hint::{self, FieldPressure};
-use crate::core::policy::FieldTargets;
 use crate::error::{ApiError, ApiResult};
 use crate::service;
 use crate::state::{AppState, Center, Field};
@@ -99,7 +98,7 @@ fn compute(
 ) -> rusqlite::Result<Computed> {
     let dir = &state.dir;
     let waiting = service::waiting_by_field(conn, center.id, day)?;
-    let targets = FieldTargets::by_code(dir.fields.iter().map(|f| (f.id, f.code.as_str())));
+    let targets = &dir.targets;
     let mut pressures = Vec::new();
     let mut totals = Vec::new();
     for f in dir
@@ -233,6 +232,7 @@ mod tests {
             name_vi: vi.into(),
             name_en: en.into(),
             series: 1,
+            target_min: 30.0,
         }
     }
 

@@ -77,6 +77,17 @@ impl Default for FieldTargets {
     }
 }
 
+/// The wait a field aims for when the province has not set one: quick counter work
+/// (civil status, certification, justice) aims at 15 minutes, dossiers that take long at
+/// the counter (land, construction, business, environment) at 45, the rest at 30.
+pub fn default_target_min(field_code: &str) -> f64 {
+    match field_code {
+        "HT" | "CT" | "TP" => 15.0,
+        "DD" | "XD" | "DKKD" | "TNMT" => 45.0,
+        _ => 30.0,
+    }
+}
+
 impl FieldTargets {
     /// The target of a field; never below one minute, so a zero in a configuration cannot
     /// divide by zero or starve every other field.
@@ -88,20 +99,11 @@ impl FieldTargets {
             .max(1.0)
     }
 
-    /// Default targets by field code: quick counter work (civil status, certification)
-    /// aims at 15 minutes, dossiers that take long at the counter (land, construction,
-    /// business) at 45, the rest at 30.
+    /// Default targets by field code (see [`default_target_min`]).
     pub fn by_code<'a>(fields: impl IntoIterator<Item = (i64, &'a str)>) -> Self {
         let by_field = fields
             .into_iter()
-            .map(|(id, code)| {
-                let target = match code {
-                    "HT" | "CT" | "TP" => 15.0,
-                    "DD" | "XD" | "DKKD" | "TNMT" => 45.0,
-                    _ => 30.0,
-                };
-                (id, target)
-            })
+            .map(|(id, code)| (id, default_target_min(code)))
             .collect();
         FieldTargets {
             default_min: 30.0,

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     // 0002 came after 0003 in the merge: a database at user_version 2 has run 0001 and
     // 0003, so a new migration is appended, never inserted, whatever its file name.
     include_str!("../../migrations/0002_remote_tickets.sql"),
+    include_str!("../../migrations/0004_field_targets.sql"),
 ];
 
 /// At most this many jobs share one commit, so one batch never holds the lock long.
