@@ -370,6 +370,20 @@ async fn browser_call_reaches_display_and_dashboard_and_csv() -> anyhow::Result<
         "average wait and service are set: {csv}"
     );
 
+    // The console's header follows a switch to English, its connection label included.
+    browser.switch_to(&counter_tab).await?;
+    let header = "return [document.getElementById('live').textContent, document.title, \
+                  document.getElementById('transfer-target').getAttribute('aria-label')]";
+    assert_eq!(
+        browser.eval(header).await?,
+        json!(["Đang kết nối trực tiếp", "Quầy một cửa", "Chuyển đến…"])
+    );
+    browser.click("#lang").await?;
+    assert_eq!(
+        browser.eval(header).await?,
+        json!(["Live", "Service counter", "Transfer to…"])
+    );
+
     browser.quit().await;
     Ok(())
 }
@@ -476,6 +490,48 @@ async fn browser_dashboard_hint_names_the_crowded_field() -> anyhow::Result<()> 
         "{message}"
     );
     assert!(message.contains("mục tiêu 15 phút"), "{message}");
+    // One table of the fields' queues, one wait per field: the panel's, the number the
+    // advice quotes; the older card with the kiosk's estimate is gone.
+    let wait = message
+        .split("chờ dự kiến ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .with_context(|| format!("no expected wait in {message}"))?;
+    assert_eq!(
+        browser
+            .eval(&format!(
+                "return document.querySelector('#hint-field-{certification} td.wait').textContent"
+            ))
+            .await?,
+        json!(format!("{wait} phút"))
+    );
+    let headers =
+        "return [...document.querySelectorAll('#hint-fields th')].map(th => th.textContent)";
+    assert_eq!(
+        browser.eval(headers).await?,
+        json!([
+            "Lĩnh vực",
+            "Đang chờ",
+            "Quầy mở",
+            "Chờ dự kiến",
+            "Mục tiêu",
+            ""
+        ])
+    );
+    assert_eq!(
+        browser
+            .eval("return [document.getElementById('fields-table'), document.body.innerText.includes('Ước tính')]")
+            .await?,
+        json!([null, false])
+    );
+    let note = browser
+        .eval("return document.querySelector('#hint [data-i18n=\"hint.how\"]').textContent")
+        .await?;
+    assert!(
+        note.as_str()
+            .is_some_and(|n| n.starts_with("Chờ dự kiến: người cuối hàng")),
+        "{note}"
+    );
     let row_class = browser
         .eval(&format!(
             "return document.getElementById('hint-field-{certification}').className"
@@ -505,7 +561,12 @@ async fn browser_dashboard_hint_names_the_crowded_field() -> anyhow::Result<()> 
         burst.as_millis()
     );
 
-    // The same panel in English.
+    // The same panel in English, and the header with it.
+    let header = "return [document.getElementById('live').textContent, document.title]";
+    assert_eq!(
+        browser.eval(header).await?,
+        json!(["Đang kết nối trực tiếp", "Bảng điều hành"])
+    );
     browser.click("#lang").await?;
     let message = browser
         .eval("return document.getElementById('hint-message').textContent")
@@ -514,6 +575,29 @@ async fn browser_dashboard_hint_names_the_crowded_field() -> anyhow::Result<()> 
     assert!(
         message.as_str().is_some_and(|m| m.starts_with(&expected)),
         "{message}"
+    );
+    assert_eq!(
+        browser.eval(header).await?,
+        json!(["Live", "Operations dashboard"])
+    );
+    assert_eq!(
+        browser.eval(headers).await?,
+        json!([
+            "Field",
+            "Waiting",
+            "Counters open",
+            "Expected wait",
+            "Target",
+            ""
+        ])
+    );
+    assert_eq!(
+        browser
+            .eval(&format!(
+                "return document.querySelector('#hint-field-{certification} td.wait').textContent"
+            ))
+            .await?,
+        json!(format!("{wait} min"))
     );
     browser.quit().await;
     Ok(())
@@ -695,9 +779,7 @@ async fn browser_screenshots() -> anyhow::Result<()> {
         .eval("return document.querySelector('#hints-list li').dataset.center")
         .await?;
     assert_eq!(first, json!(HONGGAI.to_string()), "the worst center first");
-    browser
-        .screenshot(&out.join("dashboard-overview-1366x768.png"))
-        .await?;
+    dashboard_shots(&browser, &out, "dashboard-overview").await?;
     browser
         .click(&format!(
             "#overview-table tbody tr[data-center='{HONGGAI}']"
@@ -715,18 +797,9 @@ async fn browser_screenshots() -> anyhow::Result<()> {
             WAIT,
         )
         .await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    browser
-        .screenshot(&out.join("dashboard-center-1366x768.png"))
-        .await?;
-    browser.set_size(1920, 1080).await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    browser
-        .screenshot(&out.join("dashboard-center-1920x1080.png"))
-        .await?;
+    dashboard_shots(&browser, &out, "dashboard-center").await?;
 
     // English, to check the toggle and that the longer labels still fit.
-    browser.set_size(1366, 768).await?;
     browser.click("#lang").await?;
     browser
         .wait_for(
@@ -734,9 +807,15 @@ async fn browser_screenshots() -> anyhow::Result<()> {
             WAIT,
         )
         .await?;
+    dashboard_shots(&browser, &out, "dashboard-center-en").await?;
+    browser.eval("location.hash = ''; return true").await?;
     browser
-        .screenshot(&out.join("dashboard-center-en-1366x768.png"))
+        .wait_for(
+            "!document.getElementById('overview').hidden && document.querySelectorAll('#hints-list li.clickable').length === 3",
+            WAIT,
+        )
         .await?;
+    dashboard_shots(&browser, &out, "dashboard-overview-en").await?;
     browser.eval("sessionStorage.clear(); return true").await?;
     browser.goto(&format!("{base}/counter")).await?;
     sign_in(&browser, "honggai.canbo1").await?;
@@ -750,6 +829,40 @@ async fn browser_screenshots() -> anyhow::Result<()> {
     eprintln!("screenshots written to {}", out.display());
     browser.quit().await;
     Ok(())
+}
+
+/// Screenshots of the dashboard's current view at 1366×768 and 1920×1080, each also
+/// scrolled to the end of the page when it is taller than the window (`{name}-{size}.png`
+/// and `{name}-{size}-end.png`); leaves the window at 1366×768, scrolled to the top.
+async fn dashboard_shots(
+    browser: &Browser,
+    out: &std::path::Path,
+    name: &str,
+) -> anyhow::Result<()> {
+    for (w, h) in [(1366, 768), (1920, 1080)] {
+        browser.set_size(w, h).await?;
+        browser.eval("window.scrollTo(0, 0); return true").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        browser
+            .screenshot(&out.join(format!("{name}-{w}x{h}.png")))
+            .await?;
+        let taller = browser
+            .eval("return document.documentElement.scrollHeight > window.innerHeight + 2")
+            .await?;
+        if taller == json!(true) {
+            browser
+                .eval("window.scrollTo(0, document.documentElement.scrollHeight); return true")
+                .await?;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            browser
+                .screenshot(&out.join(format!("{name}-{w}x{h}-end.png")))
+                .await?;
+            browser.eval("window.scrollTo(0, 0); return true").await?;
+        } else {
+            let _ = std::fs::remove_file(out.join(format!("{name}-{w}x{h}-end.png")));
+        }
+    }
+    browser.set_size(1366, 768).await
 }
 
 /// A TCP relay between the browser and the server whose "network" can be cut: every
@@ -833,10 +946,23 @@ async fn browser_display_reconnects_and_catches_up() -> anyhow::Result<()> {
         .wait_for("window.hall && window.hall.board.connected", WAIT)
         .await?;
 
+    let status = "const l = document.getElementById('live'); return [l.dataset.live, l.textContent, l.title]";
+    assert_eq!(
+        browser.eval(status).await?,
+        json!(["on", "", "Đang kết nối trực tiếp"]),
+        "live: only the dot, the words as its tooltip"
+    );
+
     link.cut();
     browser
         .wait_for("window.hall.board.connected === false", WAIT)
         .await?;
+    // The lost connection is said in the language chosen, also after a switch.
+    let lost = "Mất kết nối — đang thử lại…";
+    assert_eq!(browser.eval(status).await?, json!(["off", lost, lost]));
+    browser.click("#lang").await?;
+    let lost = "Connection lost — retrying…";
+    assert_eq!(browser.eval(status).await?, json!(["off", lost, lost]));
     // While the display is cut off, a ticket is issued and called.
     api.issue(HONGGAI, procedure).await?;
     let staff = api.login("honggai.canbo1").await?;
@@ -871,6 +997,7 @@ async fn browser_display_reconnects_and_catches_up() -> anyhow::Result<()> {
             .await?,
         json!(number.to_string())
     );
+    assert_eq!(browser.eval(status).await?, json!(["on", "", "Live"]));
     browser.quit().await;
     Ok(())
 }

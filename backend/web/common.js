@@ -7,7 +7,7 @@ const STRINGS = {
     "lang.other": "English", "signin.title": "Đăng nhập", "signin.username": "Tên đăng nhập",
     "signin.password": "Mật khẩu", "signin.submit": "Đăng nhập", "signout": "Đăng xuất",
     "signin.wrong": "Sai tên đăng nhập hoặc mật khẩu.",
-    "live.on": "Đang kết nối trực tiếp", "live.off": "Mất kết nối — đang thử lại…",
+    "live.on": "Đang kết nối trực tiếp", "live.off": "Mất kết nối — đang thử lại…", "live.connecting": "Đang kết nối…",
     "center": "Trung tâm", "counter": "Quầy", "counter.n": "Quầy {n}", "minutes": "{n} phút",
     "choose.center": "Chọn trung tâm", "choose.counter": "Chọn quầy", "open.counter": "Mở quầy",
     "close.counter": "Đóng quầy", "counter.closed": "Quầy chưa mở. Chọn quầy và bấm «Mở quầy».",
@@ -30,7 +30,7 @@ const STRINGS = {
     "counters.open": "Quầy mở", "faults": "Sự cố kiosk / máy in", "no.faults": "Không",
     "issued": "Đã cấp số", "no.shows": "Vắng mặt", "avg.service": "Phục vụ TB",
     "fields": "Hàng chờ theo lĩnh vực", "counters": "Các quầy", "staff": "Cán bộ", "ticket": "Số hiện tại",
-    "open": "Mở", "closed": "Đóng", "est.wait": "Ước tính chờ",
+    "open": "Mở", "closed": "Đóng", "counter.fields": "Lĩnh vực phục vụ",
     "chart.waiting": "Số người chờ trong ngày", "chart.arrivals": "Lượt đến theo giờ", "chart.waits": "Phân bố thời gian chờ (phút)",
     "export.csv": "Tải CSV thống kê ngày", "back": "← Toàn tỉnh", "day": "Ngày", "open.display": "Mở bảng gọi số",
     "not.allowed": "Tài khoản này không có quyền xem trang này.", "kiosk.silent": "mất liên lạc",
@@ -39,9 +39,10 @@ const STRINGS = {
     "province.total": "Cả tỉnh", "avg.wait.kpi": "Chờ TB hôm nay", "minutes.unit": "phút", "fault.list": "Sự cố:",
     "hint.title": "Gợi ý điều phối", "hint.updated": "cập nhật {time}", "hint.expected": "Chờ dự kiến", "hint.target": "Mục tiêu",
     "hint.no.counter": "chưa mở quầy", "hint.needs": "Cần thêm quầy", "hint.spare": "Bớt được 1 quầy", "hint.over": "Quá mục tiêu",
-    "hint.idle": "{n} lĩnh vực khác: không có người chờ, không có quầy mở.", "hint.all.idle": "Chưa có ai chờ và chưa quầy nào mở.",
-    "hint.how": "Chờ dự kiến = số người chờ ÷ số quầy mở × thời gian phục vụ trung bình của lĩnh vực.",
+    "hint.idle": "{n} lĩnh vực khác không có người chờ, không có quầy mở: {names}.", "hint.all.idle": "Chưa có ai chờ và chưa quầy nào mở.",
+    "hint.how": "Chờ dự kiến: người cuối hàng còn phải chờ ≈ số người chờ ÷ số quầy mở của lĩnh vực × thời gian phục vụ trung bình gần đây của lĩnh vực. Quầy phục vụ nhiều lĩnh vực được tính ở mỗi lĩnh vực.",
     "hint.centers.count": "{n} trung tâm cần điều phối, nặng nhất trước",
+    "hint.centers.count.one": "1 trung tâm cần điều phối",
     "hint.centers.none": "Không trung tâm nào cần điều phối: mọi lĩnh vực đều trong thời gian chờ mục tiêu.",
     "hint.more": "Xem thêm {n} trung tâm", "hint.less": "Thu gọn", "hint.error": "Chưa tải được gợi ý: {message}",
   },
@@ -50,7 +51,7 @@ const STRINGS = {
     "lang.other": "Tiếng Việt", "signin.title": "Sign in", "signin.username": "Username",
     "signin.password": "Password", "signin.submit": "Sign in", "signout": "Sign out",
     "signin.wrong": "Wrong username or password.",
-    "live.on": "Live", "live.off": "Connection lost — retrying…",
+    "live.on": "Live", "live.off": "Connection lost — retrying…", "live.connecting": "Connecting…",
     "center": "Center", "counter": "Counter", "counter.n": "Counter {n}", "minutes": "{n} min",
     "choose.center": "Choose a center", "choose.counter": "Choose a counter", "open.counter": "Open counter",
     "close.counter": "Close counter", "counter.closed": "The counter is not open. Choose one and press “Open counter”.",
@@ -73,7 +74,7 @@ const STRINGS = {
     "counters.open": "Counters open", "faults": "Kiosk / printer faults", "no.faults": "None",
     "issued": "Issued", "no.shows": "No-shows", "avg.service": "Avg service",
     "fields": "Queues by field", "counters": "Counters", "staff": "Staff", "ticket": "Current ticket",
-    "open": "Open", "closed": "Closed", "est.wait": "Est. wait",
+    "open": "Open", "closed": "Closed", "counter.fields": "Fields served",
     "chart.waiting": "Waiting over the day", "chart.arrivals": "Arrivals per hour", "chart.waits": "Wait distribution (minutes)",
     "export.csv": "Download daily CSV", "back": "← Province", "day": "Day", "open.display": "Open calling board",
     "not.allowed": "This account may not view this page.", "kiosk.silent": "silent",
@@ -82,11 +83,13 @@ const STRINGS = {
     "province.total": "Province", "avg.wait.kpi": "Avg wait today", "minutes.unit": "min", "fault.list": "Faults:",
     "hint.title": "Counter balancing hint", "hint.updated": "updated {time}", "hint.expected": "Expected wait", "hint.target": "Target",
     "hint.no.counter": "no counter open", "hint.needs": "Needs a counter", "hint.spare": "Can spare one", "hint.over": "Over target",
-    "hint.idle": "{n} other fields: nobody waiting, no counter open.", "hint.all.idle": "Nobody is waiting and no counter is open.",
-    "hint.how": "Expected wait = people waiting ÷ counters open × the field's average service time.",
+    "hint.idle": "{n} other fields with nobody waiting and no counter open: {names}.",
+    "hint.idle.one": "1 other field with nobody waiting and no counter open: {names}.", "hint.all.idle": "Nobody is waiting and no counter is open.",
+    "hint.how": "Expected wait: the last in line still waits ≈ people waiting ÷ the field's counters open × the field's recent average service time. A counter serving several fields counts in each.",
     "hint.centers.count": "{n} centers need a counter moved, worst first",
+    "hint.centers.count.one": "1 center needs a counter moved",
     "hint.centers.none": "No center needs a counter moved: every field is within its target wait.",
-    "hint.more": "Show {n} more centers", "hint.less": "Show fewer", "hint.error": "Could not load the hint: {message}",
+    "hint.more": "Show {n} more centers", "hint.more.one": "Show 1 more center", "hint.less": "Show fewer", "hint.error": "Could not load the hint: {message}",
   },
 };
 
@@ -94,18 +97,26 @@ export function lang() {
   return localStorage.getItem("lang") === "en" ? "en" : "vi";
 }
 
-/** The text of `key` in the current language, with `{name}` placeholders filled. */
+/**
+ * The text of `key` in the current language, with `{name}` placeholders filled; for
+ * `n` = 1 the key's singular `key.one` when the language has one ("1 other field").
+ */
 export function t(key, vars = {}) {
-  const s = STRINGS[lang()][key] ?? STRINGS.vi[key] ?? key;
+  const strings = STRINGS[lang()];
+  const s = (vars.n === 1 ? strings[key + ".one"] : undefined) ?? strings[key] ?? STRINGS.vi[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
 }
 
-/** Fills every `data-i18n` element (and `data-i18n-title`/`-placeholder` attributes). */
+/**
+ * Fills every `data-i18n` element (the page's `<title>` too) and the `data-i18n-title`,
+ * `-placeholder` and `-label` (aria-label) attributes.
+ */
 export function applyI18n(root = document) {
   document.documentElement.lang = lang();
   root.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   root.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
   root.querySelectorAll("[data-i18n-title]").forEach((el) => { el.title = t(el.dataset.i18nTitle); });
+  root.querySelectorAll("[data-i18n-label]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
 }
 
 /** Wires the language button; `rerender` redraws what the page built from data. */
@@ -172,6 +183,32 @@ export function live(url, { onEvent, onSync, onStatus = () => {} }) {
   };
   connect();
   return { close: () => es && es.close() };
+}
+
+/**
+ * Shows the state of a page's event stream in `node`: connecting, live, or lost and
+ * retrying. Returns the `onStatus` function for `live()`. The text carries its `data-i18n`
+ * key, so a language switch (`applyI18n`) translates it too; the dot before it comes
+ * from the stylesheet (`.live[data-live]::before`). `compact` (the hall display) shows
+ * only the dot while live, with the text as its tooltip.
+ */
+export function liveStatus(node, { compact = false } = {}) {
+  const show = (status) => {
+    node.dataset.live = status;
+    node.classList.toggle("down", status === "off");
+    const key = "live." + status;
+    node.dataset.i18nTitle = key;
+    node.title = t(key);
+    if (compact && status === "on") {
+      delete node.dataset.i18n;
+      node.textContent = "";
+    } else {
+      node.dataset.i18n = key;
+      node.textContent = t(key);
+    }
+  };
+  show("connecting");
+  return (ok) => show(ok ? "on" : "off");
 }
 
 /** Runs `fn` at most once per `ms`, at the end of a burst. */

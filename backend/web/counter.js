@@ -1,7 +1,7 @@
 // The counter console: sign in, take a counter, call, recall, mark no-shows, start,
 // finish with the citizen's rating, transfer — by mouse or by keyboard shortcut.
 
-import { api, applyI18n, debounce, el, fieldName, langButton, live, minutesSince, procedureName, signIn, signOut, t } from "/web/common.js";
+import { api, applyI18n, debounce, el, fieldName, langButton, live, liveStatus, minutesSince, procedureName, signIn, signOut, t } from "/web/common.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { account: null, centerId: null, counterId: null, snapshot: null, sub: null, busy: false };
@@ -167,7 +167,7 @@ function startCenter(centerId) {
   state.sub = live(`/api/centers/${centerId}/events`, {
     onSync: refresh,
     onEvent: refreshSoon,
-    onStatus: (ok) => { $("live").textContent = ok ? "● " + t("live.on") : "○ " + t("live.off"); $("live").classList.toggle("down", !ok); },
+    onStatus: liveStatus($("live")),
   });
 }
 

@@ -3,7 +3,7 @@
 // Both views show the balancing hint (which field needs a counter moved to it): the
 // center's panel with its fields, and on the overview the centers that need one.
 
-import { api, applyI18n, coalesce, el, fieldName, lang, langButton, live, shortCenterName, signIn, signOut, t } from "/web/common.js";
+import { api, applyI18n, coalesce, el, fieldName, lang, langButton, live, liveStatus, shortCenterName, signIn, signOut, t } from "/web/common.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
@@ -47,8 +47,15 @@ function lineChart(points) {
     f.root.append(svg("path", { d: d + ` L${f.x(points.length - 1)},${f.y(0)} L${f.x(0)},${f.y(0)} Z`, class: "area" }));
     f.root.append(svg("path", { d, class: "line" }));
   }
+  // Time labels every 15 min to 3 h, whichever gives at most six; the points are 15 min
+  // apart (and a last one at "now").
+  const span = points.length ? points[points.length - 1].minute - points[0].minute : 0;
+  const every = [15, 30, 60, 120, 180].find((m) => span / m <= 6) ?? 240;
+  const hhmm = (m) => `${Math.floor(m / 60)}h${m % 60 ? String(m % 60).padStart(2, "0") : ""}`;
   points.forEach((p, i) => {
-    if (p.minute % 120 === 0) f.root.append(svg("text", { x: f.x(i), y: H - 6, class: "axis", "text-anchor": "middle" }, `${p.minute / 60}h`));
+    if (p.minute % every !== 0) return;
+    const anchor = i === 0 && points.length > 1 ? "start" : i === points.length - 1 && i > 0 ? "end" : "middle";
+    f.root.append(svg("text", { x: f.x(i), y: H - 6, class: "axis", "text-anchor": anchor }, hhmm(p.minute)));
   });
   return f.root;
 }
@@ -141,15 +148,15 @@ function renderCenter() {
     kpi(t("faults"), stats.kiosk_faults.length, "kpi-faults"));
   $("center-faults").hidden = stats.kiosk_faults.length === 0;
   $("center-faults").textContent = t("fault.list") + " " + stats.kiosk_faults.map(faultText).join("; ");
-  $("fields-table").tBodies[0].replaceChildren(
-    el("tr", {}, el("th", {}, t("field")), el("th", { class: "n" }, t("waiting")), el("th", { class: "n" }, t("est.wait"))),
-    ...snap.fields.map((f) => el("tr", {}, el("td", {}, fieldName(f)), el("td", { class: "n" + (f.waiting > 10 ? " hot" : "") }, f.waiting),
-      el("td", { class: "n" }, f.wait && f.wait.minutes != null ? t("minutes", { n: f.wait.minutes }) : "—"))));
+  // The fields' queues are in the balancing hint's table (renderHint): one wait per field.
+  const fieldNames = new Map(snap.fields.map((f) => [f.field_id, fieldName(f)]));
   $("counters-table").tBodies[0].replaceChildren(
-    el("tr", {}, el("th", {}, t("counter")), el("th", {}, ""), el("th", {}, t("staff")), el("th", { class: "n" }, t("ticket"))),
+    el("tr", {}, el("th", {}, t("counter")), el("th", {}, ""), el("th", {}, t("counter.fields")), el("th", {}, t("staff")),
+      el("th", { class: "n" }, t("ticket"))),
     ...snap.counters.map((c) => el("tr", { id: "counter-row-" + c.number },
       el("td", {}, t("counter.n", { n: c.number })),
       el("td", {}, el("span", { class: "badge " + (c.open ? "on" : "off") }, c.open ? t("open") : t("closed"))),
+      el("td", { class: "wrap" }, c.field_ids.map((id) => fieldNames.get(id) ?? "?").join(", ")),
       el("td", {}, c.staff_name ?? ""),
       el("td", { class: "n num" }, c.current ? `${c.current.number} · ${t("state." + c.current.state)}` : ""))));
   const c = stats.charts;
@@ -225,7 +232,8 @@ function renderHint() {
       el("td", {}, mark(f)))));
   $("hint-fields").hidden = active.length === 0;
   $("hint-idle").hidden = idle === 0;
-  $("hint-idle").textContent = active.length === 0 ? t("hint.all.idle") : t("hint.idle", { n: idle });
+  const idleNames = h.fields.filter((f) => !active.includes(f)).map(fieldName).join(", ");
+  $("hint-idle").textContent = active.length === 0 ? t("hint.all.idle") : t("hint.idle", { n: idle, names: idleNames });
 }
 
 async function loadHints() {
@@ -333,7 +341,7 @@ async function main() {
   live("/api/events", {
     onSync: refresh,
     onEvent: (ev) => { if (!view.centerId || ev.center_id === view.centerId) refresh(); },
-    onStatus: (ok) => { $("live").textContent = ok ? "● " + t("live.on") : "○ " + t("live.off"); $("live").classList.toggle("down", !ok); },
+    onStatus: liveStatus($("live")),
   });
   // Waits grow without events: refresh the figures and the hint every half minute.
   setInterval(refresh, 30000);

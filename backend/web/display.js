@@ -2,13 +2,13 @@
 // count of each field, and a spoken announcement of every call. Read-only, no sign-in.
 
 import { Announcer } from "/web/speech.js";
-import { api, applyI18n, clock, el, fieldName, langButton, live, t } from "/web/common.js";
+import { api, applyI18n, clock, el, fieldName, langButton, live, liveStatus, t } from "/web/common.js";
 
 const $ = (id) => document.getElementById(id);
 const announcer = new Announcer();
 const MAX_CALLS = 7;
 /** What the board shows; also read by the browser test. */
-const board = { centerId: null, fields: [], calls: [], connected: false, lastCallAt: null };
+const board = { centerId: null, centerName: null, fields: [], calls: [], connected: false, lastCallAt: null };
 window.hall = { board, announcer };
 
 function centerParam() {
@@ -16,6 +16,7 @@ function centerParam() {
 }
 
 function render() {
+  document.title = t("app.display") + (board.centerName ? " — " + board.centerName : "");
   const [latest, ...older] = board.calls;
   $("latest-number").textContent = latest ? latest.number : "—";
   $("latest-counter").textContent = latest ? t("counter.n", { n: latest.counter }) : t("no.calls");
@@ -41,7 +42,7 @@ async function resync() {
   try {
     const snap = await api(`/api/centers/${board.centerId}/queue`);
     $("center-name").textContent = snap.center.name;
-    document.title = t("app.display") + " — " + snap.center.name;
+    board.centerName = snap.center.name;
     board.fields = snap.fields;
     board.calls = snap.recent_calls
       .filter((c) => c.counter_number)
@@ -91,13 +92,13 @@ async function main() {
   // --autoplay-policy=no-user-gesture-required); otherwise the button asks for a click.
   await announcer.unlock();
   render();
+  const status = liveStatus($("live"), { compact: true });
   live(`/api/centers/${center.id}/events`, {
     onSync: resync,
     onEvent,
     onStatus: (ok) => {
       board.connected = ok;
-      $("live").textContent = ok ? "●" : "○ " + t("live.off");
-      $("live").classList.toggle("down", !ok);
+      status(ok);
     },
   });
 }

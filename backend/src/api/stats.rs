@@ -194,13 +194,19 @@ pub fn day_charts(tickets: &[TicketFacts], midnight_ms: i64, now_ms: i64) -> Day
         });
         minute += CHART_STEP_MIN;
     }
-    // A last point at "now", so the line ends with the queue as it is.
+    // The line ends with the queue as it is now: a last point at "now", or, when now is
+    // in the minute of the last sample (taken at the start of that minute), that sample
+    // brought up to now, so tickets issued since the minute began are counted too.
     let now_min = (now_ms - midnight_ms) / 60_000;
-    if now_min > from_min && now_min <= last_min && now_min % CHART_STEP_MIN != 0 {
-        waiting_over_day.push(WaitingPoint {
-            minute: now_min as u32,
-            waiting: waiting_at(tickets, now_ms),
-        });
+    if now_min >= from_min && now_min <= last_min {
+        let waiting = waiting_at(tickets, now_ms);
+        match waiting_over_day.last_mut() {
+            Some(last) if i64::from(last.minute) == now_min => last.waiting = waiting,
+            _ => waiting_over_day.push(WaitingPoint {
+                minute: now_min as u32,
+                waiting,
+            }),
+        }
     }
     let mut wait_distribution: Vec<WaitBucket> = Vec::new();
     let mut from = 0;
@@ -631,6 +637,17 @@ mod tests {
                 (510, 1)
             ]
         );
+        // Now in the first minute of a sample: the last point counts the tickets issued
+        // since the minute began (here one at 8:30:10, seen at 8:30:20).
+        let early = [
+            tickets.to_vec(),
+            vec![ticket(1, None, "waiting", at(8, 30) + 10_000, None, None)],
+        ]
+        .concat();
+        let charts_now = day_charts(&early, midnight, at(8, 30) + 20_000);
+        let last = charts_now.waiting_over_day.last().unwrap();
+        assert_eq!((last.minute, last.waiting), (510, 2));
+        assert_eq!(charts_now.waiting_over_day.len(), points.len());
         assert_eq!(charts.arrivals_per_hour[7], 2);
         assert_eq!(charts.arrivals_per_hour[8], 1);
         // A 35-minute wait falls in [30, 45).
