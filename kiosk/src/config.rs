@@ -111,6 +111,11 @@ pub struct Config {
     #[arg(long, env = "KIOSK_WINDOWED")]
     pub windowed: bool,
 
+    /// In a window, draw the whole screen at this scale, so that a 1080×1920 kiosk fits a
+    /// desktop (0.5: a 540×960 window). SLINT_SCALE_FACTOR, when set, wins.
+    #[arg(long, env = "KIOSK_WINDOW_SCALE", default_value_t = 0.5)]
+    pub window_scale: f32,
+
     /// Quit after the first frame is shown and print the start-up time (for measuring).
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
@@ -204,7 +209,8 @@ impl Config {
             dpi,
             width,
             height,
-            windowed
+            windowed,
+            window_scale
         );
         Ok(())
     }

@@ -19,6 +19,16 @@ fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::load()?;
+    // A window on a desktop shows the kiosk's whole screen, smaller: the window keeps the
+    // screen's logical size and Slint draws it at this scale. Slint reads the scale when
+    // its backend starts; it is set here, before any other thread exists.
+    if config.windowed
+        && config.screenshot.is_none()
+        && std::env::var_os("SLINT_SCALE_FACTOR").is_none()
+    {
+        let scale = config.window_scale.clamp(0.25, 4.0);
+        std::env::set_var("SLINT_SCALE_FACTOR", scale.to_string());
+    }
 
     if let Some(dir) = &config.screenshot {
         let files = kiosk::screenshot::render_all(
@@ -70,10 +80,10 @@ fn main() -> anyhow::Result<()> {
     let kiosk = kiosk::app::start(backend, printer, &options)?;
     // A serial scanner feeds the dossier screen; it stops with the process.
     let _scanner = kiosk::scanner::start(&config.scanner, kiosk.commands.clone())?;
-    kiosk
-        .window
-        .window()
-        .set_size(slint::PhysicalSize::new(config.width, config.height));
+    kiosk.window.window().set_size(slint::LogicalSize::new(
+        config.width as f32,
+        config.height as f32,
+    ));
     kiosk.window.window().set_fullscreen(!config.windowed);
     if config.exit_after_first_frame {
         // The renderer says when the first frame is on screen; renderers that cannot say
