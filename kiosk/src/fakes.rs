@@ -376,6 +376,7 @@ impl BackendApi for FakeBackend {
             secret: "k3x9".to_owned(),
             tracking_url: format!("http://127.0.0.1:8080/t/{number}?s=k3x9"),
             suggestions: Vec::new(),
+            remote: None,
         })
     }
 
