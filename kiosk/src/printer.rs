@@ -113,6 +113,7 @@ pub fn layout(ticket: &PrintedTicket) -> TicketLayout {
         issued_at: ticket.issued_at.clone(),
         qr_payload: ticket.qr_payload.clone(),
         footer_lines: ticket.footer_lines.clone(),
+        remote: None,
     }
 }
 
