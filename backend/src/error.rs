@@ -25,6 +25,13 @@ pub enum ApiError {
     /// The request conflicts with the current state (illegal transition, closed center).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A ticket presented at a kiosk of another center than the one that serves it (409
+    /// `wrong_center`); the answer names that center so the kiosk can send the citizen there.
+    #[error("{message}")]
+    WrongCenter {
+        message: String,
+        center: wire::CenterRef,
+    },
     /// The body is larger than allowed.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -60,7 +67,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::WrongCenter { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -75,6 +82,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict { code, .. } => code,
+            ApiError::WrongCenter { .. } => "wrong_center",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::Unprocessable { code, .. } => code,
             ApiError::TooManyRequests(_) => "too_many_requests",
@@ -131,9 +139,14 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
+        let center = match &self {
+            ApiError::WrongCenter { center, .. } => Some(center.clone()),
+            _ => None,
+        };
         let body = wire::ErrorBody {
             error: self.code().to_string(),
             message,
+            center,
         };
         (self.status_code(), Json(body)).into_response()
     }

@@ -1064,6 +1064,50 @@ pub struct RemoteIssued {
     pub issued: Issued,
     pub travel_min: i64,
     pub check_in_deadline_ms: i64,
+    /// Where and by when to check in, as the kiosk shows and prints it.
+    pub remote: wire::RemoteTicket,
+}
+
+/// A center as named to a citizen who has to go there.
+pub fn center_ref(dir: &Directory, center_id: i64) -> wire::CenterRef {
+    let center = dir.center(center_id);
+    wire::CenterRef {
+        id: center_id,
+        name: center.map(|c| c.name.clone()).unwrap_or_default(),
+        address: center.map(|c| c.address.clone()).unwrap_or_default(),
+    }
+}
+
+/// The remote facts of a ticket issued for another center than the issuing kiosk's;
+/// `None` for a ticket issued where it is served.
+pub fn remote_ticket(
+    conn: &Connection,
+    dir: &Directory,
+    t: &TicketRow,
+) -> ApiResult<Option<wire::RemoteTicket>> {
+    let (origin, travel_min, deadline, checked_in): (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    ) = conn
+        .prepare_cached(
+            "SELECT origin_center_id, travel_min, check_in_deadline_ms, checked_in_ms FROM tickets WHERE id = ?1",
+        )?
+        .query_row([t.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let (Some(origin), Some(deadline)) = (origin, deadline) else {
+        return Ok(None);
+    };
+    Ok(Some(wire::RemoteTicket {
+        center: center_ref(dir, t.center_id),
+        origin: center_ref(dir, origin),
+        travel_minutes: u32::try_from(travel_min.unwrap_or(0)).unwrap_or(0),
+        // The place in the queue is the issue time plus travel: the expected arrival.
+        expected_arrival: rfc3339(t.queue_ms),
+        check_in_deadline: rfc3339(deadline),
+        checked_in: checked_in.is_some(),
+        checked_in_at: checked_in.map(rfc3339),
+    }))
 }
 
 /// Issues a remote ticket at the kiosk of `from_center_id` for `to_center_id` (a
@@ -1159,10 +1203,14 @@ pub async fn issue_remote_ticket(
             log_event(conn, id, now, actor, "issue", None, TicketState::Remote, None, Some(&detail))?;
             let (wait, model) = estimate_with_model(conn, &st, to_center_id, p.field_id, ahead, queue_ms)?;
             store_model_wait(conn, id, model)?;
+            let ticket = load_ticket(conn, id)?;
+            let remote = remote_ticket(conn, dir, &ticket)?
+                .ok_or_else(|| ApiError::Internal(format!("remote ticket {id} lost its remote facts")))?;
             Ok(RemoteIssued {
-                issued: Issued { ticket: load_ticket(conn, id)?, wait },
+                issued: Issued { ticket, wait },
                 travel_min,
                 check_in_deadline_ms: deadline,
+                remote,
             })
         })
         .await?;
@@ -1180,21 +1228,40 @@ pub fn secret_matches(expected: &str, presented: &str) -> bool {
             == 0
 }
 
+/// The answer to a check-in: the ticket as it stands now, and its remote facts (`None`
+/// for a ticket that was issued where it is served).
+pub struct CheckedIn {
+    pub issued: Issued,
+    pub remote: Option<wire::RemoteTicket>,
+}
+
+fn expired_error(number: u32) -> ApiError {
+    ApiError::conflict(
+        "expired",
+        format!(
+            "ticket {number} expired: it had to be checked in within {REMOTE_CHECK_IN_GRACE_MIN} minutes of the expected arrival"
+        ),
+    )
+}
+
 /// Checks a remote ticket in at the kiosk of the center that serves it (the kiosk scanned
 /// the ticket's QR). The ticket becomes waiting at the place it was given at issue
 /// (`queue_ms` = issue time + travel), whenever within the window the citizen arrives.
-/// Scanning a ticket already checked in answers its current state: kiosks retry.
+/// A ticket already checked in, and a ticket issued at this center, answer their current
+/// state unchanged, so a kiosk can show the status of any ticket of its center it scans
+/// (and kiosks may retry). A remote ticket past its window is expired (`409 expired`,
+/// again on every later scan); a ticket of another center is refused with that center.
 pub async fn check_in(
     state: &AppState,
     actor: Actor,
     kiosk_center_id: i64,
     ticket_id: i64,
     secret: String,
-) -> ApiResult<Issued> {
+) -> ApiResult<CheckedIn> {
     let st = state.clone();
-    let (issued, changed) = state
+    let (answer, changed) = state
         .store
-        .write(move |conn| -> ApiResult<(Issued, bool)> {
+        .write(move |conn| -> ApiResult<(CheckedIn, bool)> {
             let dir = &st.dir;
             let not_found = || ApiError::NotFound(format!("no ticket {ticket_id} with that secret"));
             let t = load_ticket(conn, ticket_id).map_err(|_| not_found())?;
@@ -1202,8 +1269,11 @@ pub async fn check_in(
                 return Err(not_found());
             }
             if t.center_id != kiosk_center_id {
-                let name = dir.center(t.center_id).map(|c| c.name.clone()).unwrap_or_default();
-                return Err(ApiError::conflict("wrong_center", format!("ticket {} is for {name}", t.number)));
+                let center = center_ref(dir, t.center_id);
+                return Err(ApiError::WrongCenter {
+                    message: format!("ticket {} is for {}", t.number, center.name),
+                    center,
+                });
             }
             let now = st.now_ms();
             let (deadline, checked_in): (Option<i64>, Option<i64>) = conn.query_row(
@@ -1220,7 +1290,7 @@ pub async fn check_in(
                     |r| r.get::<_, u32>(0),
                 )
             };
-            match t.state {
+            let (issued, changed) = match t.state {
                 TicketState::Remote if deadline.is_some_and(|d| now > d) => {
                     let next = transition(t.state, Action::Expire)?;
                     conn.execute(
@@ -1231,7 +1301,7 @@ pub async fn check_in(
                     // The expiry must stick even though the answer is an error, so it is
                     // reported after this job commits (see below).
                     let wait = estimate_for(conn, &st, t.center_id, t.field_id, 0)?;
-                    Ok((Issued { ticket: load_ticket(conn, ticket_id)?, wait }, true))
+                    (Issued { ticket: load_ticket(conn, ticket_id)?, wait }, true)
                 }
                 TicketState::Remote => {
                     let next = transition(t.state, Action::CheckIn)?;
@@ -1242,34 +1312,32 @@ pub async fn check_in(
                     log_event(conn, ticket_id, now, actor, "check_in", Some(t.state), next, None, None)?;
                     let t = load_ticket(conn, ticket_id)?;
                     let wait = estimate_for(conn, &st, t.center_id, t.field_id, ahead_of(&t)?)?;
-                    Ok((Issued { ticket: t, wait }, true))
+                    (Issued { ticket: t, wait }, true)
                 }
-                _ if checked_in.is_some() => {
+                // A remote ticket whose window passed before this scan (an earlier scan or
+                // the daily sweep expired it) gets the same answer as the scan that did.
+                TicketState::Expired if deadline.is_some() && checked_in.is_none() => {
+                    return Err(expired_error(t.number));
+                }
+                _ => {
                     let ahead = if t.state == TicketState::Waiting { ahead_of(&t)? } else { 0 };
                     let wait = estimate_for(conn, &st, t.center_id, t.field_id, ahead)?;
-                    Ok((Issued { ticket: t, wait }, false))
+                    (Issued { ticket: t, wait }, false)
                 }
-                other => Err(ApiError::conflict(
-                    "not_remote",
-                    format!("ticket {} is {other}, not a remote ticket waiting for check-in", t.number),
-                )),
-            }
+            };
+            let remote = remote_ticket(conn, dir, &issued.ticket)?;
+            Ok((CheckedIn { issued, remote }, changed))
         })
         .await?;
-    if issued.ticket.state == TicketState::Expired {
-        publish(state, "expired", &issued.ticket).await;
-        return Err(ApiError::conflict(
-            "expired",
-            format!(
-                "ticket {} expired: it had to be checked in within {REMOTE_CHECK_IN_GRACE_MIN} minutes of the expected arrival",
-                issued.ticket.number
-            ),
-        ));
+    let ticket = &answer.issued.ticket;
+    if changed && ticket.state == TicketState::Expired {
+        publish(state, "expired", ticket).await;
+        return Err(expired_error(ticket.number));
     }
     if changed {
-        publish(state, "checked_in", &issued.ticket).await;
+        publish(state, "checked_in", ticket).await;
     }
-    Ok(issued)
+    Ok(answer)
 }
 
 /// Expires remote tickets whose check-in window has passed. Runs with the daily reset.

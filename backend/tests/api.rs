@@ -64,6 +64,23 @@ async fn openapi_document_is_openapi_3_and_lists_the_endpoints() {
         assert!(paths.contains_key(p), "missing {p}");
     }
     assert!(doc["components"]["schemas"]["TicketIssued"].is_object());
+    // The remote block of a ticket for another center, and the center a wrong-center
+    // error names, are documented with the answers that carry them.
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas["TicketIssued"]["properties"]["remote"].is_object(),
+        "{}",
+        schemas["TicketIssued"]
+    );
+    for field in ["center", "origin", "check_in_deadline", "checked_in"] {
+        assert!(
+            schemas["RemoteTicket"]["properties"][field].is_object(),
+            "RemoteTicket.{field}"
+        );
+    }
+    assert!(schemas["ErrorBody"]["properties"]["center"].is_object());
+    assert!(schemas["CenterRef"]["properties"]["address"].is_object());
+    assert!(paths.contains_key("/api/kiosk/check-in"));
 }
 
 #[tokio::test]

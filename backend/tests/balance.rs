@@ -9,6 +9,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+use backend::core::clock::rfc3339;
 use backend::core::ManualClock;
 use backend::service::{self, REMOTE_CHECK_IN_GRACE_MIN};
 use backend::state::{AppState, Settings};
@@ -200,6 +201,28 @@ async fn a_crowded_center_suggests_a_quiet_neighbour_and_a_remote_ticket_keeps_i
         .ceil() as i64;
     assert!(travel_min > 2, "{travel_min}");
 
+    // The answer says where to go and until when the place is kept: 08:00 plus travel
+    // plus the grace period, in local time.
+    let block = &remote["remote"];
+    assert_eq!(block["center"]["id"].as_i64(), Some(bai_chay), "{remote}");
+    let bai_chay_center = w.state.dir.center(bai_chay).unwrap();
+    assert_eq!(block["center"]["name"], bai_chay_center.name.as_str());
+    assert_eq!(block["center"]["address"], bai_chay_center.address.as_str());
+    assert_eq!(block["origin"]["id"].as_i64(), Some(hong_gai));
+    assert_eq!(block["travel_minutes"].as_i64(), Some(travel_min));
+    assert_eq!(
+        block["expected_arrival"],
+        rfc3339(issued_ms + travel_min * 60_000).as_str()
+    );
+    let deadline = rfc3339(issued_ms + (travel_min + REMOTE_CHECK_IN_GRACE_MIN) * 60_000);
+    assert_eq!(block["check_in_deadline"], deadline.as_str());
+    assert!(
+        deadline.starts_with("2026-12-07T") && deadline.ends_with("+07:00"),
+        "{deadline}"
+    );
+    assert_eq!(block["checked_in"], false);
+    assert!(block["checked_in_at"].is_null());
+
     // Two local citizens at Bãi Cháy: one before the remote ticket's place, one after.
     w.clock.advance_minutes(travel_min - 1);
     let (_, before) = issue(&w.state, bai_chay, json!({ "procedure_id": procedure })).await;
@@ -218,6 +241,9 @@ async fn a_crowded_center_suggests_a_quiet_neighbour_and_a_remote_ticket_keeps_i
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
     assert_eq!(err["error"], "wrong_center");
+    assert_eq!(err["center"]["id"].as_i64(), Some(bai_chay), "{err}");
+    assert_eq!(err["center"]["name"], bai_chay_center.name.as_str());
+    assert_eq!(err["center"]["address"], bai_chay_center.address.as_str());
     // A wrong secret looks like no ticket at all.
     let (status, _) = call(
         &w.state,
@@ -242,6 +268,12 @@ async fn a_crowded_center_suggests_a_quiet_neighbour_and_a_remote_ticket_keeps_i
     assert_eq!(status, StatusCode::OK, "{checked}");
     assert_eq!(checked["ticket"]["state"], "waiting");
     assert_eq!(checked["wait"]["people_ahead"].as_u64(), Some(1));
+    assert_eq!(checked["remote"]["checked_in"], true, "{checked}");
+    assert_eq!(
+        checked["remote"]["checked_in_at"],
+        rfc3339(w.state.now_ms()).as_str()
+    );
+    assert_eq!(checked["remote"]["check_in_deadline"], deadline.as_str());
     let queue_ms: i64 = w
         .state
         .store
@@ -267,6 +299,35 @@ async fn a_crowded_center_suggests_a_quiet_neighbour_and_a_remote_ticket_keeps_i
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again["ticket"]["id"], checked["ticket"]["id"]);
+    assert_eq!(again["remote"], checked["remote"]);
+
+    // A local ticket scanned at its own center's kiosk answers its status, unchanged;
+    // the same ticket at another center is refused with its center.
+    let local = json!({ "ticket_id": before["ticket"]["id"], "secret": before["secret"] });
+    let (status, seen) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        bai_chay,
+        Some(local.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["ticket"]["id"], before["ticket"]["id"]);
+    assert_eq!(seen["ticket"]["state"], "waiting");
+    assert!(seen["remote"].is_null(), "{seen}");
+    let (status, err) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        hong_gai,
+        Some(local),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["center"]["id"].as_i64(), Some(bai_chay), "{err}");
+    // The local issue answer has no remote block.
+    assert!(before["remote"].is_null(), "{before}");
 
     // A Bãi Cháy officer calls: the early local, then the remote ticket, then the late local.
     let account: i64 = w
@@ -352,8 +413,12 @@ async fn a_remote_ticket_expires_after_its_window_and_territorial_ones_stay() {
         Some(body),
     )
     .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(err["error"], "not_remote");
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a later scan is told the same: {err}"
+    );
+    assert_eq!(err["error"], "expired");
 
     // A territorial procedure is never sent elsewhere, even when asked.
     let territorial: i64 = w

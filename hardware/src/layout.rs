@@ -7,8 +7,9 @@
 //! Lines that hold any letter outside printable ASCII are drawn with the embedded Noto Sans
 //! and sent as `GS v 0` raster images, cropped to their ink and placed with `ESC a`
 //! justification; ASCII-only lines (the ticket number, separators) use the printer's own
-//! font, which costs one byte per letter. Commands come from the `escpos` crate, driven
-//! into an in-memory driver.
+//! font, which costs one byte per letter. The one exception is the English of a remote
+//! ticket's notice, drawn like the Vietnamese line above it. Commands come from the
+//! `escpos` crate, driven into an in-memory driver.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -101,6 +102,24 @@ pub struct TicketLayout {
     pub qr_payload: String,
     /// Lines printed small at the bottom, e.g. "Quét mã QR để theo dõi lượt của bạn".
     pub footer_lines: Vec<String>,
+    /// Set on a ticket for another center than the one where it was taken: the
+    /// `center_name` and `center_address` are then the serving center's, printed larger,
+    /// and this block under them says what to do there and by when.
+    pub remote: Option<RemoteNotice>,
+}
+
+/// The block of a ticket for another center, in Vietnamese with the English under each
+/// line, so that the citizen and the staff of both centers can read it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RemoteNotice {
+    /// The heading, e.g. "VÉ TẠI TRUNG TÂM KHÁC".
+    pub heading: String,
+    /// Its English, e.g. "TICKET FOR ANOTHER CENTER".
+    pub heading_en: String,
+    /// What to do, e.g. "Hãy quét mã QR tại kiosk của trung tâm trước 10:45 để giữ chỗ".
+    pub text: String,
+    /// Its English, e.g. "Scan the QR code at its kiosk before 10:45 to keep your place".
+    pub text_en: String,
 }
 
 /// One "label: value" line of a receipt.
@@ -145,6 +164,14 @@ pub fn ticket_raster_lines(ticket: &TicketLayout, paper: Paper) -> Vec<(String, 
     fitted_ticket(ticket, paper).1
 }
 
+/// The lines of a ticket that are printed in the printer's own font (ASCII-only text), in
+/// print order, each with whether it is bold; tests print them again on their own and look
+/// for them on the page.
+pub fn ticket_font_lines(ticket: &TicketLayout, paper: Paper) -> Vec<(String, bool)> {
+    let step = fitted_step(ticket, paper);
+    compose_ticket(ticket, paper, paper.scale() * step).font_lines
+}
+
 /// The lines of a receipt that are sent as raster images, like [`ticket_raster_lines`].
 pub fn receipt_raster_lines(receipt: &ReceiptLayout, paper: Paper) -> Vec<(String, TextStyle)> {
     compose_receipt(receipt, paper).raster_lines
@@ -156,31 +183,66 @@ pub const TICKET_BUDGET: usize = 8 * 1024;
 /// Encodes the ticket at the paper's normal text size, or a little smaller when long names
 /// would push it past [`TICKET_BUDGET`]; text is never cut to fit.
 fn fitted_ticket(ticket: &TicketLayout, paper: Paper) -> (Vec<u8>, Vec<(String, TextStyle)>) {
-    let mut best = None;
-    for step in [1.0, 0.92, 0.85, 0.78] {
-        let mut composer = compose_ticket(ticket, paper, paper.scale() * step);
-        let lines = std::mem::take(&mut composer.raster_lines);
-        let bytes = composer.finish();
-        let fits = bytes.len() <= TICKET_BUDGET;
-        best = Some((bytes, lines));
-        if fits {
-            break;
-        }
-    }
-    best.expect("at least one size was tried")
+    let step = fitted_step(ticket, paper);
+    let mut composer = compose_ticket(ticket, paper, paper.scale() * step);
+    let lines = std::mem::take(&mut composer.raster_lines);
+    (composer.finish(), lines)
+}
+
+/// The text sizes tried, largest first.
+const FIT_STEPS: [f32; 4] = [1.0, 0.92, 0.85, 0.78];
+
+/// The largest text size step at which the ticket fits [`TICKET_BUDGET`], or the smallest.
+fn fitted_step(ticket: &TicketLayout, paper: Paper) -> f32 {
+    FIT_STEPS
+        .into_iter()
+        .find(|step| {
+            compose_ticket(ticket, paper, paper.scale() * step)
+                .finish()
+                .len()
+                <= TICKET_BUDGET
+        })
+        .unwrap_or(FIT_STEPS[FIT_STEPS.len() - 1])
 }
 
 fn compose_ticket(ticket: &TicketLayout, paper: Paper, s: f32) -> Composer {
     let mut doc = Composer::new(paper);
-    doc.text(
-        &ticket.center_name,
-        TextStyle::bold(22.0 * s),
-        Align::Center,
-    );
-    if let Some(address) = &ticket.center_address {
-        doc.text(address, TextStyle::regular(17.0 * s), Align::Center);
+    match &ticket.remote {
+        None => {
+            doc.text(
+                &ticket.center_name,
+                TextStyle::bold(22.0 * s),
+                Align::Center,
+            );
+            if let Some(address) = &ticket.center_address {
+                doc.text(address, TextStyle::regular(17.0 * s), Align::Center);
+            }
+            doc.separator();
+        }
+        Some(remote) => {
+            // The citizen has to find this place: its name and address come first and
+            // large, then what to do there and by when, between double rules.
+            doc.text(
+                &ticket.center_name,
+                TextStyle::bold(24.0 * s),
+                Align::Center,
+            );
+            if let Some(address) = &ticket.center_address {
+                doc.text(address, TextStyle::bold(19.0 * s), Align::Center);
+            }
+            doc.rule('=');
+            doc.text(&remote.heading, TextStyle::bold(24.0 * s), Align::Center);
+            doc.drawn(
+                &remote.heading_en,
+                TextStyle::regular(18.0 * s),
+                Align::Center,
+            );
+            doc.gap(6);
+            doc.text(&remote.text, TextStyle::bold(20.0 * s), Align::Center);
+            doc.drawn(&remote.text_en, TextStyle::regular(18.0 * s), Align::Center);
+            doc.rule('=');
+        }
     }
-    doc.separator();
     doc.text(
         &ticket.number_label,
         TextStyle::bold(22.0 * s),
@@ -301,6 +363,8 @@ struct Composer {
     paper: Paper,
     /// Every line sent as a raster image, with its style, in order.
     raster_lines: Vec<(String, TextStyle)>,
+    /// Every line printed in the printer's font, with whether it is bold, in order.
+    font_lines: Vec<(String, bool)>,
 }
 
 /// The `escpos` builder fails only for out-of-range arguments, which this module never
@@ -319,6 +383,7 @@ impl Composer {
             capture,
             paper,
             raster_lines: Vec::new(),
+            font_lines: Vec::new(),
         }
     }
 
@@ -336,20 +401,31 @@ impl Composer {
         if text.trim().is_empty() {
             return;
         }
-        self.justify(align);
         if raster::is_printer_text(text) {
+            self.justify(align);
             self.printer.bold(style.bold).expect(BUILDER);
             // A leading space on left-aligned lines keeps them off the paper edge, like the
             // margin given to raster lines.
             let indent = if align == Align::Left { " " } else { "" };
             for line in wrap_columns(text, self.paper.font_a_columns() - indent.len()) {
-                self.printer
-                    .writeln(&format!("{indent}{line}"))
-                    .expect(BUILDER);
+                let line = format!("{indent}{line}");
+                self.printer.writeln(&line).expect(BUILDER);
+                self.font_lines.push((line, style.bold));
             }
             self.printer.bold(false).expect(BUILDER);
             return;
         }
+        self.drawn(text, style, align);
+    }
+
+    /// Prints `text` wrapped to the paper as raster lines drawn with the embedded font,
+    /// even when it is plain ASCII: for English set beside Vietnamese, which should look
+    /// the same rather than change to the printer's spaced-out font.
+    fn drawn(&mut self, text: &str, style: TextStyle, align: Align) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.justify(align);
         let width = self.paper.dots() - 2 * SIDE_MARGIN;
         for line in raster::wrap(text, style, width) {
             let bitmap = raster::render_line(&line, style);
@@ -381,9 +457,14 @@ impl Composer {
     }
 
     fn separator(&mut self) {
+        self.rule('-');
+    }
+
+    /// A full-width line of `c` in the printer's font.
+    fn rule(&mut self, c: char) {
         self.justify(Align::Left);
         self.printer.custom(&[0x1b, b'J', 4]).expect(BUILDER);
-        let line = "-".repeat(self.paper.font_a_columns());
+        let line = c.to_string().repeat(self.paper.font_a_columns());
         self.printer.writeln(&line).expect(BUILDER);
     }
 
@@ -502,6 +583,27 @@ pub fn sample_ticket() -> TicketLayout {
             "Quét mã QR để theo dõi lượt của bạn".into(),
             "Mời công dân chờ đến khi được gọi số".into(),
         ],
+        remote: None,
+    }
+}
+
+/// Sample content for a ticket taken at one center for another (a remote ticket): the
+/// serving center, Bãi Cháy, and until when to check in there.
+pub fn sample_remote_ticket() -> TicketLayout {
+    TicketLayout {
+        center_name: "Trung tâm Phục vụ hành chính công phường Bãi Cháy".into(),
+        center_address: Some("Số 2 đường Hạ Long, phường Bãi Cháy, tỉnh Quảng Ninh".into()),
+        number: 1004,
+        people_ahead: "Số người chờ trước bạn khi đến: 2".into(),
+        wait_text: "Thời gian chờ dự kiến khi đến: khoảng 6 phút".into(),
+        footer_lines: vec!["Quét mã QR để theo dõi lượt của bạn".into()],
+        remote: Some(RemoteNotice {
+            heading: "VÉ TẠI TRUNG TÂM KHÁC".into(),
+            heading_en: "TICKET FOR ANOTHER CENTER".into(),
+            text: "Hãy quét mã QR tại kiosk của trung tâm trước 10:45 để giữ chỗ".into(),
+            text_en: "Scan the QR code at its kiosk before 10:45 to keep your place".into(),
+        }),
+        ..sample_ticket()
     }
 }
 

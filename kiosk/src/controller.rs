@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use hardware::scanner::{parse_scanned, Scanned};
 use wire::{
-    DossierLookup, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo,
-    PrinterHealth, PriorityReason, Procedure, TicketIssued,
+    CheckInRequest, DossierLookup, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat,
+    KioskInfo, PrinterHealth, PriorityReason, Procedure, TicketIssued, TicketState,
 };
 
 use crate::ports::{
     ApiError, BackendApi, PrintFailure, PrintedTicket, ProcedureQuery, TicketPrinter,
 };
-use crate::text::{priority_name, ticket_phrases, wait_words, Language};
+use crate::text::{priority_name, remote_notice, ticket_phrases, wait_words, Language};
 
 /// The screens of the kiosk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,6 +45,8 @@ pub enum Screen {
     Offline,
     /// Dossier check (scan the receipt's QR code).
     Dossier,
+    /// A queue ticket's QR was scanned: a remote ticket checked in, or any ticket's status.
+    CheckIn,
 }
 
 /// A tile or row of a list: an id and what to show.
@@ -122,6 +124,9 @@ pub struct TicketView {
     pub center_name: String,
     /// That center's address when it is another center, else empty.
     pub other_center_address: String,
+    /// For a ticket for another center, the local time ("10:45") by which it must be
+    /// scanned at that center's kiosk; else empty.
+    pub check_in_by: String,
     /// The procedure's name.
     pub procedure_name: String,
     /// The wait when the ticket was issued.
@@ -186,6 +191,108 @@ pub struct DossierView {
     pub return_center_address: String,
     /// The history, oldest first.
     pub history: Vec<DossierStepView>,
+}
+
+/// What the check-in screen has to say about a scanned ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckInOutcome {
+    /// The backend is being asked.
+    #[default]
+    Checking,
+    /// A remote ticket is checked in (now or at an earlier scan) and waits for its turn.
+    Arrived,
+    /// A ticket issued at this center, waiting for its turn.
+    Waiting,
+    /// The ticket is being called or served: [`CheckInView::counter`] says where.
+    Called,
+    /// The ticket was served.
+    Served,
+    /// A no-show, cancelled, or closed at the end of its day: no longer valid.
+    Closed,
+    /// The ticket is for another center, named in the view.
+    WrongCenter,
+    /// A remote ticket scanned after its check-in window.
+    Expired,
+    /// No ticket has this id and secret.
+    NotFound,
+    /// The backend could not be reached.
+    Unreachable,
+}
+
+impl CheckInOutcome {
+    /// Whether the ticket is valid and the screen shows its number and wait.
+    pub fn found(self) -> bool {
+        matches!(
+            self,
+            CheckInOutcome::Arrived | CheckInOutcome::Waiting | CheckInOutcome::Called
+        )
+    }
+}
+
+/// What the check-in screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckInView {
+    /// What happened.
+    pub outcome: CheckInOutcome,
+    /// The ticket number, when the ticket was found.
+    pub number: u32,
+    /// The procedure, in the citizen's language.
+    pub procedure_name: String,
+    /// The wait now.
+    pub wait: WaitView,
+    /// The counter that called the ticket.
+    pub counter: Option<u32>,
+    /// The center to go to, when the ticket is for another center.
+    pub center_name: String,
+    /// That center's address.
+    pub center_address: String,
+}
+
+impl CheckInView {
+    /// The backend's answer to a check-in, in the citizen's language.
+    pub fn answered(answer: &TicketIssued, language: Language) -> Self {
+        let ticket = &answer.ticket;
+        let outcome = match ticket.state {
+            TicketState::Waiting if answer.remote.as_ref().is_some_and(|r| r.checked_in) => {
+                CheckInOutcome::Arrived
+            }
+            TicketState::Waiting => CheckInOutcome::Waiting,
+            TicketState::Called | TicketState::Serving => CheckInOutcome::Called,
+            TicketState::Done => CheckInOutcome::Served,
+            // The backend answers a remote ticket past its window with 409; one still
+            // `remote` here would be a backend that did not check it in.
+            TicketState::NoShow
+            | TicketState::Cancelled
+            | TicketState::Expired
+            | TicketState::Remote => CheckInOutcome::Closed,
+        };
+        CheckInView {
+            outcome,
+            number: ticket.number,
+            procedure_name: language
+                .pick(&ticket.procedure_name_vi, &ticket.procedure_name_en)
+                .to_owned(),
+            wait: WaitView::from(&answer.wait),
+            counter: ticket.counter_number,
+            center_name: ticket.center_name.clone(),
+            center_address: String::new(),
+        }
+    }
+
+    fn outcome(outcome: CheckInOutcome) -> Self {
+        CheckInView {
+            outcome,
+            ..CheckInView::default()
+        }
+    }
+}
+
+/// `2026-12-18T16:30:00+07:00` as `16:30`; anything else as it is.
+pub fn time_of_day(rfc3339: &str) -> String {
+    match rfc3339.get(11..16) {
+        Some(time) if rfc3339.as_bytes().get(10) == Some(&b'T') => time.to_owned(),
+        _ => rfc3339.to_owned(),
+    }
 }
 
 /// `2026-12-18T16:30:00+07:00` as `18/12/2026`; anything else as it is.
@@ -295,6 +402,8 @@ pub struct ViewState {
     pub scanned_code: String,
     /// The dossier screen.
     pub dossier: DossierView,
+    /// The check-in screen.
+    pub check_in: CheckInView,
     /// A request is running (the UI shows a quiet "please wait").
     pub busy: bool,
 }
@@ -334,7 +443,8 @@ pub enum Command {
     /// Show the dossier-check screen.
     OpenDossier,
     /// A code arrived from the scanner or the keyboard: a receipt's QR payload
-    /// (`HS1:CODE:SECRET` or `…/tra-cuu?ma=CODE&k=SECRET`) is looked up.
+    /// (`HS1:CODE:SECRET` or `…/tra-cuu?ma=CODE&k=SECRET`) is looked up; a queue
+    /// ticket's (`…/t/{id}?s={secret}`) is checked in, or its status shown.
     Scanned(String),
     /// Look up a dossier by the code and secret typed on the screen.
     LookupDossier {
@@ -416,6 +526,8 @@ pub struct Controller {
     issued: Option<TicketIssued>,
     /// The dossier found last, for the dossier screen.
     dossier: Option<DossierLookup>,
+    /// The backend's answer about the ticket scanned last, for the check-in screen.
+    checked: Option<TicketIssued>,
     state: ViewState,
 }
 
@@ -451,6 +563,7 @@ impl Controller {
             priority: None,
             issued: None,
             dossier: None,
+            checked: None,
             state,
         }
     }
@@ -469,12 +582,16 @@ impl Controller {
                 Some(self.timeouts.refresh)
             }
             Screen::Done => Some(self.timeouts.done),
+            // A valid ticket's wait is read like the "take your ticket" screen; a problem
+            // may need a while to read, or to ask someone.
+            Screen::CheckIn if self.state.check_in.outcome.found() => Some(self.timeouts.done),
             Screen::PrintFailed => Some(self.timeouts.print_failed),
             Screen::Procedures
             | Screen::Search
             | Screen::Priority
             | Screen::Confirm
-            | Screen::Dossier => Some(self.timeouts.idle),
+            | Screen::Dossier
+            | Screen::CheckIn => Some(self.timeouts.idle),
         }
     }
 
@@ -595,6 +712,8 @@ impl Controller {
         self.issued = None;
         self.state.language = self.default_language;
         self.clear_dossier();
+        self.checked = None;
+        self.state.check_in = CheckInView::default();
         self.rebuild_lists();
         let open = self.info.as_ref().is_some_and(|info| info.center.open_now);
         self.show(if open { Screen::Home } else { Screen::Closed });
@@ -614,8 +733,17 @@ impl Controller {
                 self.state.scanned_code = receipt.code.clone();
                 self.lookup_dossier(&receipt.code, &receipt.secret);
             }
-            // A queue ticket or anything else is not a dossier receipt.
-            Ok(Scanned::Ticket(_)) | Err(_) => {
+            Ok(Scanned::Ticket(ticket)) => match i64::try_from(ticket.id) {
+                Ok(id) => self.check_in(id, &ticket.secret),
+                // No ticket has an id that large.
+                Err(_) => {
+                    self.checked = None;
+                    self.state.check_in = CheckInView::outcome(CheckInOutcome::NotFound);
+                    self.show(Screen::CheckIn);
+                }
+            },
+            // Anything else is not a code of this system; the dossier screen says so.
+            Err(_) => {
                 self.state.scanned_code = text.to_owned();
                 self.state.dossier = DossierView::outcome(DossierOutcome::Unreadable, text);
                 self.show(Screen::Dossier);
@@ -647,6 +775,43 @@ impl Controller {
         };
         self.state.dossier = DossierView::outcome(outcome, code);
         self.show(Screen::Dossier);
+    }
+
+    /// Asks the backend to check the scanned ticket in (or for its state); every outcome,
+    /// good or bad, is shown on the check-in screen.
+    fn check_in(&mut self, ticket_id: i64, secret: &str) {
+        self.checked = None;
+        self.state.check_in = CheckInView::default();
+        self.state.screen = Screen::CheckIn;
+        self.set_busy();
+        let request = CheckInRequest {
+            ticket_id,
+            secret: secret.to_owned(),
+        };
+        self.state.check_in = match self.backend.check_in(&request) {
+            Ok(answer) => {
+                let view = CheckInView::answered(&answer, self.state.language);
+                self.checked = Some(answer);
+                view
+            }
+            Err(ApiError::WrongCenter(center)) => CheckInView {
+                center_name: center.name,
+                center_address: center.address,
+                ..CheckInView::outcome(CheckInOutcome::WrongCenter)
+            },
+            Err(ApiError::Rejected { status: 409, code }) if code == "expired" => {
+                CheckInView::outcome(CheckInOutcome::Expired)
+            }
+            // 404 (wrong id or secret) and 400 (malformed) mean the same to a citizen.
+            Err(ApiError::Rejected {
+                status: 400 | 404, ..
+            }) => CheckInView::outcome(CheckInOutcome::NotFound),
+            Err(error) => {
+                tracing::warn!(%error, "ticket check-in failed");
+                CheckInView::outcome(CheckInOutcome::Unreachable)
+            }
+        };
+        self.show(Screen::CheckIn);
     }
 
     fn back(&mut self) {
@@ -768,28 +933,25 @@ impl Controller {
         }
     }
 
-    /// The ticket as printed, in the citizen's language.
+    /// The ticket as printed, in the citizen's language; a ticket for another center
+    /// carries that center's name and address and the check-in block in both languages.
     fn printed_ticket(&self, issued: &TicketIssued) -> PrintedTicket {
         let language = self.state.language;
         let phrases = ticket_phrases(language);
         let ticket = &issued.ticket;
-        let here = self.info.as_ref().map(|info| info.center.id);
-        let elsewhere = here.is_some_and(|id| id != ticket.center_id);
-        let center_address = elsewhere.then(|| {
-            self.preview
-                .as_ref()
-                .and_then(|preview| {
-                    preview
-                        .suggestions
-                        .iter()
-                        .find(|s| s.center_id == ticket.center_id)
-                })
-                .map(|s| format!("{} {}", phrases.go_to, s.address))
-                .unwrap_or_default()
-        });
+        let remote = issued.remote.as_ref();
+        let (people_ahead, wait, footer) = match remote {
+            Some(_) => (
+                phrases.people_ahead_on_arrival,
+                phrases.wait_on_arrival,
+                phrases.footer_remote,
+            ),
+            None => (phrases.people_ahead, phrases.wait, phrases.footer),
+        };
         PrintedTicket {
-            center_name: ticket.center_name.clone(),
-            center_address,
+            center_name: remote
+                .map_or_else(|| ticket.center_name.clone(), |r| r.center.name.clone()),
+            center_address: remote.map(|r| r.center.address.clone()),
             number_label: phrases.number_label.to_owned(),
             number: ticket.number,
             priority_label: ticket
@@ -801,15 +963,12 @@ impl Controller {
             procedure_name: language
                 .pick(&ticket.procedure_name_vi, &ticket.procedure_name_en)
                 .to_owned(),
-            people_ahead: format!("{}: {}", phrases.people_ahead, issued.wait.people_ahead),
-            wait_text: format!("{}: {}", phrases.wait, wait_words(&issued.wait, language)),
+            people_ahead: format!("{people_ahead}: {}", issued.wait.people_ahead),
+            wait_text: format!("{wait}: {}", wait_words(&issued.wait, language)),
             issued_at: format!("{}: {}", phrases.issued_at, clock_text(&ticket.issued_at)),
             qr_payload: issued.tracking_url.clone(),
-            footer_lines: phrases
-                .footer
-                .iter()
-                .map(|line| (*line).to_owned())
-                .collect(),
+            footer_lines: footer.iter().map(|line| (*line).to_owned()).collect(),
+            remote: remote.map(|r| remote_notice(&time_of_day(&r.check_in_deadline))),
         }
     }
 
@@ -818,6 +977,9 @@ impl Controller {
         let language = self.state.language;
         if let Some(lookup) = &self.dossier {
             self.state.dossier = DossierView::found(lookup, language);
+        }
+        if let Some(answer) = &self.checked {
+            self.state.check_in = CheckInView::answered(answer, language);
         }
         self.state.fields = self
             .fields
@@ -888,21 +1050,16 @@ impl Controller {
         self.state.ticket = match &self.issued {
             Some(issued) => {
                 let ticket = &issued.ticket;
-                let here = self.info.as_ref().map(|info| info.center.id);
+                let remote = issued.remote.as_ref();
                 TicketView {
                     number: ticket.number,
                     center_name: ticket.center_name.clone(),
-                    other_center_address: if here.is_some_and(|id| id != ticket.center_id) {
-                        self.state
-                            .confirm
-                            .suggestions
-                            .iter()
-                            .find(|s| s.center_id == ticket.center_id)
-                            .map(|s| s.address.clone())
-                            .unwrap_or_default()
-                    } else {
-                        String::new()
-                    },
+                    other_center_address: remote
+                        .map(|r| r.center.address.clone())
+                        .unwrap_or_default(),
+                    check_in_by: remote
+                        .map(|r| time_of_day(&r.check_in_deadline))
+                        .unwrap_or_default(),
                     procedure_name: language
                         .pick(&ticket.procedure_name_vi, &ticket.procedure_name_en)
                         .to_owned(),

@@ -2,15 +2,16 @@
 
 use std::sync::{Arc, Mutex};
 
-use wire::{PrinterHealth, PriorityReason};
+use wire::{PrinterHealth, PriorityReason, TicketState};
 
 use crate::controller::{
-    clock_text, day_text, day_time_text, heartbeat_once, Command, Controller, DossierOutcome,
-    FaultSlot, KioskView, Screen, Timeouts, ViewState,
+    clock_text, day_text, day_time_text, heartbeat_once, time_of_day, CheckInOutcome, CheckInView,
+    Command, Controller, DossierOutcome, FaultSlot, KioskView, Screen, Timeouts, ViewState,
 };
 use crate::fakes::{
-    FakeBackend, FakeMode, FakePrinter, FAKE_DOSSIER_CODE, FAKE_DOSSIER_SECRET,
-    FAKE_RATE_LIMITED_SECRET,
+    fake_ticket_qr, FakeBackend, FakeMode, FakePrinter, FAKE_ARRIVING_TICKET_ID, FAKE_DOSSIER_CODE,
+    FAKE_DOSSIER_SECRET, FAKE_EXPIRED_TICKET_ID, FAKE_OTHER_CENTER_TICKET_ID,
+    FAKE_RATE_LIMITED_SECRET, FAKE_TICKET_SECRET,
 };
 use crate::text::Language;
 
@@ -88,6 +89,8 @@ fn three_taps_from_home_to_a_printed_ticket() {
     assert_eq!(printed[0].wait_text, "Thời gian chờ dự kiến: khoảng 9 phút");
     assert_eq!(printed[0].issued_at, "Giờ lấy số: 08:15 04/12/2026");
     assert_eq!(printed[0].center_address, None);
+    assert_eq!(printed[0].remote, None);
+    assert_eq!(printed[0].footer_lines.len(), 2);
 }
 
 #[test]
@@ -148,12 +151,36 @@ fn priority_and_a_faster_center_go_into_the_request() {
     assert_eq!(state.screen, Screen::Done);
     assert!(state.ticket.center_name.contains("Hồng Gai"));
     assert!(state.ticket.other_center_address.contains("Bến Đoan"));
+    assert_eq!(state.ticket.check_in_by, "08:57");
     let printed = rig.printer.printed.lock().unwrap()[0].clone();
     assert_eq!(
         printed.priority_label.as_deref(),
         Some("Ưu tiên: Người cao tuổi")
     );
+    // The paper names the serving center and says, in both languages, by when to scan
+    // the ticket there; the wait is the one expected on arrival.
+    assert!(printed.center_name.contains("Hồng Gai"));
     assert!(printed.center_address.unwrap().contains("Bến Đoan"));
+    let notice = printed.remote.expect("the remote block");
+    assert_eq!(notice.heading, "VÉ TẠI TRUNG TÂM KHÁC");
+    assert_eq!(
+        notice.text,
+        "Hãy quét mã QR tại kiosk của trung tâm trước 08:57 để giữ chỗ"
+    );
+    assert_eq!(notice.heading_en, "TICKET FOR ANOTHER CENTER");
+    assert_eq!(
+        notice.text_en,
+        "Scan the QR code at its kiosk before 08:57 to keep your place"
+    );
+    assert_eq!(printed.people_ahead, "Số người chờ trước bạn khi đến: 1");
+    assert_eq!(
+        printed.wait_text,
+        "Thời gian chờ dự kiến khi đến: khoảng 5 phút"
+    );
+    assert_eq!(
+        printed.footer_lines,
+        vec!["Quét mã QR để theo dõi lượt của bạn"]
+    );
 }
 
 #[test]
@@ -222,6 +249,14 @@ fn idle_returns_home_from_every_screen_but_printing() {
             Command::OpenDossier,
             Command::Scanned(format!("HS1:{FAKE_DOSSIER_CODE}:{FAKE_DOSSIER_SECRET}")),
         ],
+        vec![Command::Scanned(fake_ticket_qr(
+            FAKE_ARRIVING_TICKET_ID,
+            FAKE_TICKET_SECRET,
+        ))],
+        vec![Command::Scanned(fake_ticket_qr(
+            FAKE_EXPIRED_TICKET_ID,
+            FAKE_TICKET_SECRET,
+        ))],
     ];
     for commands in steps {
         for command in commands.clone() {
@@ -359,7 +394,7 @@ fn dossier_lookup_failures_stay_on_the_dossier_screen_in_plain_words() {
             format!("HS1:{FAKE_DOSSIER_CODE}:{FAKE_RATE_LIMITED_SECRET}"),
             DossierOutcome::TooMany,
         ),
-        // A bare code, a queue ticket's URL or noise is no receipt.
+        // A bare code or noise is no receipt.
         (FAKE_DOSSIER_CODE.to_owned(), DossierOutcome::Unreadable),
         ("hello".to_owned(), DossierOutcome::Unreadable),
     ];
@@ -399,4 +434,171 @@ fn dossier_dates_read_as_day_month_year() {
         "04/12/2026 08:15"
     );
     assert_eq!(day_time_text("2026-12-04"), "04/12/2026");
+}
+
+#[test]
+fn a_scanned_remote_ticket_is_checked_in_and_shows_its_number_and_wait() {
+    let mut rig = rig();
+    // The serial scanner reads on any screen; the home screen is where citizens stand.
+    rig.controller.handle(Command::Scanned(format!(
+        "{}\r\n",
+        fake_ticket_qr(FAKE_ARRIVING_TICKET_ID, FAKE_TICKET_SECRET)
+    )));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::CheckIn);
+    assert!(!state.busy);
+    let checked = &state.check_in;
+    assert_eq!(checked.outcome, CheckInOutcome::Arrived);
+    assert_eq!(checked.number, 1004);
+    assert_eq!(checked.procedure_name, "Đăng ký khai sinh");
+    assert_eq!(
+        (checked.wait.people_ahead, checked.wait.minutes),
+        (2, Some(6))
+    );
+    assert_eq!(
+        rig.controller.idle_timeout(),
+        Some(Timeouts::default().done)
+    );
+    assert!(
+        rig.printer.printed.lock().unwrap().is_empty(),
+        "nothing to print"
+    );
+
+    rig.controller
+        .handle(Command::SetLanguage(Language::English));
+    assert_eq!(
+        rig.controller.state().check_in.procedure_name,
+        "Birth registration"
+    );
+    rig.controller.handle(Command::Idle);
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::Home);
+    assert_eq!(state.check_in, CheckInView::default());
+}
+
+#[test]
+fn a_local_ticket_scanned_here_shows_its_status() {
+    let mut rig = rig();
+    rig.controller.handle(Command::OpenField(1));
+    rig.controller.handle(Command::OpenProcedure(1));
+    rig.controller.handle(Command::Issue(None));
+    let url = rig.printer.printed.lock().unwrap()[0].qr_payload.clone();
+    rig.controller.handle(Command::Home);
+    rig.controller.handle(Command::Scanned(url));
+    let state = rig.controller.state();
+    assert_eq!(state.screen, Screen::CheckIn);
+    assert_eq!(state.check_in.outcome, CheckInOutcome::Waiting);
+    assert_eq!(state.check_in.number, 1001);
+    assert_eq!(state.check_in.wait.people_ahead, 3);
+}
+
+#[test]
+fn check_in_problems_are_said_in_plain_words() {
+    let mut rig = rig();
+    // A remote ticket this kiosk issued for Hồng Gai, scanned here by mistake.
+    rig.controller.handle(Command::OpenField(3));
+    rig.controller.handle(Command::OpenProcedure(7));
+    rig.controller.handle(Command::Issue(Some(7)));
+    let issued_for_hong_gai = rig.printer.printed.lock().unwrap()[0].qr_payload.clone();
+    rig.controller.handle(Command::Home);
+    let cases = [
+        (
+            fake_ticket_qr(FAKE_EXPIRED_TICKET_ID, FAKE_TICKET_SECRET),
+            CheckInOutcome::Expired,
+        ),
+        (
+            fake_ticket_qr(FAKE_OTHER_CENTER_TICKET_ID, FAKE_TICKET_SECRET),
+            CheckInOutcome::WrongCenter,
+        ),
+        (issued_for_hong_gai, CheckInOutcome::WrongCenter),
+        (
+            fake_ticket_qr(FAKE_ARRIVING_TICKET_ID, "WRONG123"),
+            CheckInOutcome::NotFound,
+        ),
+        // An id no ticket can have.
+        (
+            format!(
+                "http://127.0.0.1:8080/t/{}?s={FAKE_TICKET_SECRET}",
+                u64::MAX
+            ),
+            CheckInOutcome::NotFound,
+        ),
+    ];
+    for (scanned, outcome) in cases {
+        rig.controller.handle(Command::Scanned(scanned.clone()));
+        let state = rig.controller.state();
+        assert_eq!(state.screen, Screen::CheckIn, "{scanned}");
+        assert_eq!(state.check_in.outcome, outcome, "{scanned}");
+        assert_eq!(state.check_in.number, 0, "{scanned}: no number to show");
+        assert_eq!(
+            rig.controller.idle_timeout(),
+            Some(Timeouts::default().idle),
+            "{scanned}"
+        );
+        if outcome == CheckInOutcome::WrongCenter {
+            assert!(state.check_in.center_name.contains("Hồng Gai"));
+            assert!(state.check_in.center_address.contains("Bến Đoan"));
+        }
+    }
+    *rig.backend.mode.lock().unwrap() = FakeMode::Unreachable;
+    rig.controller.handle(Command::Scanned(fake_ticket_qr(
+        FAKE_ARRIVING_TICKET_ID,
+        FAKE_TICKET_SECRET,
+    )));
+    assert_eq!(
+        rig.controller.state().check_in.outcome,
+        CheckInOutcome::Unreachable
+    );
+    // Back goes home and forgets the scan.
+    *rig.backend.mode.lock().unwrap() = FakeMode::Normal;
+    rig.controller.handle(Command::Back);
+    assert_eq!(rig.controller.state().screen, Screen::Home);
+    assert_eq!(rig.controller.state().check_in, CheckInView::default());
+}
+
+#[test]
+fn a_checked_ticket_reads_by_its_state() {
+    let backend = FakeBackend::default();
+    let arrived = crate::ports::BackendApi::check_in(
+        &backend,
+        &wire::CheckInRequest {
+            ticket_id: FAKE_ARRIVING_TICKET_ID,
+            secret: FAKE_TICKET_SECRET.to_owned(),
+        },
+    )
+    .unwrap();
+    let cases = [
+        (TicketState::Waiting, true, CheckInOutcome::Arrived),
+        (TicketState::Waiting, false, CheckInOutcome::Waiting),
+        (TicketState::Called, true, CheckInOutcome::Called),
+        (TicketState::Serving, false, CheckInOutcome::Called),
+        (TicketState::Done, true, CheckInOutcome::Served),
+        (TicketState::NoShow, false, CheckInOutcome::Closed),
+        (TicketState::Cancelled, false, CheckInOutcome::Closed),
+        (TicketState::Expired, false, CheckInOutcome::Closed),
+    ];
+    for (ticket_state, remote, outcome) in cases {
+        let mut answer = arrived.clone();
+        answer.ticket.state = ticket_state;
+        answer.ticket.counter_number = Some(5);
+        if !remote {
+            answer.remote = None;
+        }
+        let view = CheckInView::answered(&answer, Language::Vietnamese);
+        assert_eq!(view.outcome, outcome, "{ticket_state:?}, remote {remote}");
+        assert_eq!(view.counter, Some(5));
+        assert_eq!(
+            view.outcome.found(),
+            matches!(
+                outcome,
+                CheckInOutcome::Arrived | CheckInOutcome::Waiting | CheckInOutcome::Called
+            )
+        );
+    }
+}
+
+#[test]
+fn time_of_day_reads_rfc3339() {
+    assert_eq!(time_of_day("2026-12-04T10:45:00+07:00"), "10:45");
+    assert_eq!(time_of_day("soon"), "soon");
 }

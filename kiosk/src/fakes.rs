@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use wire::{
-    CenterKind, CenterSummary, DossierLookup, DossierStep, Field, IssuePreview, IssueTicketRequest,
-    KioskHeartbeat, KioskInfo, Level, PrinterHealth, Procedure, ProcedureList, Suggestion, Ticket,
-    TicketIssued, TicketState, WaitEstimate,
+    CenterKind, CenterRef, CenterSummary, CheckInRequest, DossierLookup, DossierStep, Field,
+    IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo, Level, PrinterHealth, Procedure,
+    ProcedureList, RemoteTicket, Suggestion, Ticket, TicketIssued, TicketState, WaitEstimate,
 };
 
 use crate::ports::{
@@ -33,6 +33,23 @@ pub const FAKE_DOSSIER_CODE: &str = "H22.39-261204-0001";
 pub const FAKE_DOSSIER_SECRET: &str = "R8K2M4QX";
 /// A secret the fake answers with 429 (too many lookups), whatever the code.
 pub const FAKE_RATE_LIMITED_SECRET: &str = "LIMITED1";
+
+/// A remote ticket for the fake kiosk's center, taken at phường Hồng Gai: scanning it
+/// checks it in.
+pub const FAKE_ARRIVING_TICKET_ID: i64 = 9001;
+/// A remote ticket for the fake kiosk's center whose check-in window has passed.
+pub const FAKE_EXPIRED_TICKET_ID: i64 = 9002;
+/// A ticket of phường Hồng Gai, not of the fake kiosk's center.
+pub const FAKE_OTHER_CENTER_TICKET_ID: i64 = 9003;
+/// The secret of the three tickets above.
+pub const FAKE_TICKET_SECRET: &str = "R3M0TE42";
+/// The secret of every ticket the fake issues.
+const ISSUED_SECRET: &str = "k3x9";
+
+/// The QR payload of a fake ticket (the tracking URL of the demo backend).
+pub fn fake_ticket_qr(id: i64, secret: &str) -> String {
+    format!("http://127.0.0.1:8080/t/{id}?s={secret}")
+}
 
 fn step(at: &str, status: u8, status_vi: &str, status_en: &str) -> DossierStep {
     DossierStep {
@@ -81,6 +98,8 @@ pub struct FakeBackend {
     pub issued: Mutex<Vec<IssueTicketRequest>>,
     /// Every heartbeat received.
     pub heartbeats: Mutex<Vec<KioskHeartbeat>>,
+    /// Every ticket issued, as answered.
+    pub tickets: Mutex<Vec<TicketIssued>>,
     fields: Vec<Field>,
     procedures: Vec<Procedure>,
 }
@@ -191,6 +210,7 @@ impl Default for FakeBackend {
             next_number: AtomicU32::new(1001),
             issued: Mutex::new(Vec::new()),
             heartbeats: Mutex::new(Vec::new()),
+            tickets: Mutex::new(Vec::new()),
             fields,
             procedures,
         }
@@ -237,6 +257,67 @@ impl FakeBackend {
             low_minutes: Some(minutes / 2),
             high_minutes: Some(minutes * 3 / 2),
             counters_open: 2,
+        }
+    }
+
+    fn here() -> CenterRef {
+        CenterRef {
+            id: 1,
+            name: "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh".to_owned(),
+            address: "Tầng 1, Trụ sở Liên cơ quan số 3, phường Hồng Hà, Hạ Long".to_owned(),
+        }
+    }
+
+    fn hong_gai() -> CenterRef {
+        let s = Self::suggestion();
+        CenterRef {
+            id: s.center_id,
+            name: s.center_name,
+            address: s.address,
+        }
+    }
+
+    fn not_found() -> ApiError {
+        ApiError::Rejected {
+            status: 404,
+            code: "not_found".to_owned(),
+        }
+    }
+
+    /// The remote ticket [`FAKE_ARRIVING_TICKET_ID`] after its check-in: Đăng ký khai sinh
+    /// at the fake kiosk's center, taken at Hồng Gai.
+    fn arrived() -> TicketIssued {
+        let field = field(1, "HT", "Hộ tịch", "Civil status", 1);
+        TicketIssued {
+            ticket: Ticket {
+                id: FAKE_ARRIVING_TICKET_ID,
+                number: 1004,
+                center_id: 1,
+                center_name: Self::here().name,
+                field_id: field.id,
+                field_name_vi: field.name_vi,
+                field_name_en: field.name_en,
+                procedure_id: 1,
+                procedure_name_vi: "Đăng ký khai sinh".to_owned(),
+                procedure_name_en: "Birth registration".to_owned(),
+                priority: None,
+                state: TicketState::Waiting,
+                issued_at: "2026-12-04T08:15:00+07:00".to_owned(),
+                counter_number: None,
+            },
+            wait: Self::wait(2, 6),
+            secret: FAKE_TICKET_SECRET.to_owned(),
+            tracking_url: fake_ticket_qr(FAKE_ARRIVING_TICKET_ID, FAKE_TICKET_SECRET),
+            suggestions: Vec::new(),
+            remote: Some(RemoteTicket {
+                center: Self::here(),
+                origin: Self::hong_gai(),
+                travel_minutes: 12,
+                expected_arrival: "2026-12-04T08:27:00+07:00".to_owned(),
+                check_in_deadline: "2026-12-04T08:57:00+07:00".to_owned(),
+                checked_in: true,
+                checked_in_at: Some("2026-12-04T08:31:00+07:00".to_owned()),
+            }),
         }
     }
 
@@ -347,15 +428,28 @@ impl BackendApi for FakeBackend {
             .cloned()
             .unwrap_or_else(|| self.fields[0].clone());
         let number = self.next_number.fetch_add(1, Ordering::SeqCst);
-        let (center_id, center_name, wait) = match request.for_center_id {
-            Some(id) if id != 1 => (id, Self::suggestion().center_name, Self::suggestion().wait),
-            _ => (1, self.center().name, preview.wait.clone()),
+        let (center_id, center_name, wait, remote) = match request.for_center_id {
+            Some(id) if id != 1 => (
+                id,
+                Self::suggestion().center_name,
+                Self::suggestion().wait,
+                Some(RemoteTicket {
+                    center: Self::hong_gai(),
+                    origin: Self::here(),
+                    travel_minutes: Self::suggestion().travel_minutes,
+                    expected_arrival: "2026-12-04T08:27:00+07:00".to_owned(),
+                    check_in_deadline: "2026-12-04T08:57:00+07:00".to_owned(),
+                    checked_in: false,
+                    checked_in_at: None,
+                }),
+            ),
+            _ => (1, self.center().name, preview.wait.clone(), None),
         };
         self.issued
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
             .push(request.clone());
-        Ok(TicketIssued {
+        let issued = TicketIssued {
             ticket: Ticket {
                 id: i64::from(number),
                 number,
@@ -368,15 +462,53 @@ impl BackendApi for FakeBackend {
                 procedure_name_vi: preview.procedure.name_vi,
                 procedure_name_en: preview.procedure.name_en,
                 priority: request.priority,
-                state: TicketState::Waiting,
+                state: if remote.is_some() {
+                    TicketState::Remote
+                } else {
+                    TicketState::Waiting
+                },
                 issued_at: "2026-12-04T08:15:00+07:00".to_owned(),
                 counter_number: None,
             },
             wait,
-            secret: "k3x9".to_owned(),
-            tracking_url: format!("http://127.0.0.1:8080/t/{number}?s=k3x9"),
+            secret: ISSUED_SECRET.to_owned(),
+            tracking_url: fake_ticket_qr(i64::from(number), ISSUED_SECRET),
             suggestions: Vec::new(),
-        })
+            remote,
+        };
+        self.tickets
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .push(issued.clone());
+        Ok(issued)
+    }
+
+    fn check_in(&self, request: &CheckInRequest) -> Result<TicketIssued, ApiError> {
+        self.check()?;
+        if request.secret == FAKE_TICKET_SECRET {
+            return match request.ticket_id {
+                FAKE_ARRIVING_TICKET_ID => Ok(Self::arrived()),
+                FAKE_EXPIRED_TICKET_ID => Err(ApiError::Rejected {
+                    status: 409,
+                    code: "expired".to_owned(),
+                }),
+                FAKE_OTHER_CENTER_TICKET_ID => Err(ApiError::WrongCenter(Self::hong_gai())),
+                _ => Err(Self::not_found()),
+            };
+        }
+        // A ticket this fake issued: its status here, or the other center it is for.
+        let tickets = self
+            .tickets
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let issued = tickets
+            .iter()
+            .find(|t| t.ticket.id == request.ticket_id && t.secret == request.secret)
+            .ok_or_else(Self::not_found)?;
+        match &issued.remote {
+            Some(remote) => Err(ApiError::WrongCenter(remote.center.clone())),
+            None => Ok(issued.clone()),
+        }
     }
 
     fn heartbeat(&self, heartbeat: &KioskHeartbeat) -> Result<(), ApiError> {

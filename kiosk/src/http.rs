@@ -7,8 +7,8 @@ use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use wire::{
-    DossierLookup, ErrorBody, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo,
-    ProcedureList, TicketIssued,
+    CheckInRequest, DossierLookup, ErrorBody, Field, IssuePreview, IssueTicketRequest,
+    KioskHeartbeat, KioskInfo, ProcedureList, TicketIssued,
 };
 
 use crate::ports::{ApiError, BackendApi, ProcedureQuery};
@@ -60,17 +60,23 @@ fn send(request: RequestBuilder) -> Result<Response, ApiError> {
     if status.is_success() {
         return Ok(response);
     }
-    let code = response
+    let (code, center) = response
         .json::<ErrorBody>()
-        .map(|body| body.error)
+        .map(|body| (body.error, body.center))
         .unwrap_or_default();
-    Err(match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ApiError::Unauthorized(status.as_u16()),
-        StatusCode::CONFLICT if code == "center_closed" => ApiError::CenterClosed,
-        // A proxy in front of a stopped backend answers 502/503/504.
-        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
-            ApiError::Unreachable(format!("status {status}"))
+    Err(match (status, center) {
+        (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => {
+            ApiError::Unauthorized(status.as_u16())
         }
+        (StatusCode::CONFLICT, _) if code == "center_closed" => ApiError::CenterClosed,
+        (StatusCode::CONFLICT, Some(center)) if code == "wrong_center" => {
+            ApiError::WrongCenter(center)
+        }
+        // A proxy in front of a stopped backend answers 502/503/504.
+        (
+            StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT,
+            _,
+        ) => ApiError::Unreachable(format!("status {status}")),
         _ => ApiError::Rejected {
             status: status.as_u16(),
             code,
@@ -124,5 +130,9 @@ impl BackendApi for HttpBackend {
             self.get("/api/dossiers/lookup")
                 .query(&[("code", code), ("secret", secret)]),
         )
+    }
+
+    fn check_in(&self, request: &CheckInRequest) -> Result<TicketIssued, ApiError> {
+        json(self.post("/api/kiosk/check-in").json(request))
     }
 }

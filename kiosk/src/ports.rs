@@ -3,8 +3,8 @@
 //! window, no socket and no device.
 
 use wire::{
-    DossierLookup, Field, IssuePreview, IssueTicketRequest, KioskHeartbeat, KioskInfo,
-    PrinterHealth, ProcedureList, TicketIssued,
+    CenterRef, CheckInRequest, DossierLookup, Field, IssuePreview, IssueTicketRequest,
+    KioskHeartbeat, KioskInfo, PrinterHealth, ProcedureList, TicketIssued,
 };
 
 /// Why a call to the backend failed, sorted by what the kiosk should tell the citizen.
@@ -16,6 +16,9 @@ pub enum ApiError {
     /// The center is outside its opening hours (409 `center_closed`).
     #[error("center closed")]
     CenterClosed,
+    /// A scanned ticket belongs to another center (409 `wrong_center`), named here.
+    #[error("the ticket is for {}", .0.name)]
+    WrongCenter(CenterRef),
     /// The kiosk token was refused (401) or is not allowed (403).
     #[error("kiosk token refused with status {0}")]
     Unauthorized(u16),
@@ -60,6 +63,11 @@ pub trait BackendApi: Send + Sync {
     /// `GET /api/dossiers/lookup`: a dossier's status for the citizen. A wrong code or
     /// secret is a 404 `Rejected`; too many lookups is a 429 `Rejected`.
     fn lookup_dossier(&self, code: &str, secret: &str) -> Result<DossierLookup, ApiError>;
+    /// `POST /api/kiosk/check-in`: a scanned ticket's QR. A remote ticket for this center
+    /// is checked in; any other ticket of this center answers its state. A ticket of
+    /// another center is [`ApiError::WrongCenter`]; a remote ticket past its window is a
+    /// 409 `expired` `Rejected`; a wrong id or secret is a 404 `Rejected`.
+    fn check_in(&self, request: &CheckInRequest) -> Result<TicketIssued, ApiError>;
 }
 
 /// A queue ticket ready for paper: every string is already in the citizen's language.
@@ -90,6 +98,22 @@ pub struct PrintedTicket {
     pub qr_payload: String,
     /// Small lines at the bottom.
     pub footer_lines: Vec<String>,
+    /// The block of a ticket for another center: what to do there and by when.
+    pub remote: Option<PrintedRemote>,
+}
+
+/// The block printed on a ticket for another center, in Vietnamese with the English under
+/// it whatever the citizen's language, so that the staff of either center can read it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PrintedRemote {
+    /// "VÉ TẠI TRUNG TÂM KHÁC".
+    pub heading: String,
+    /// "TICKET FOR ANOTHER CENTER".
+    pub heading_en: String,
+    /// "Hãy quét mã QR tại kiosk của trung tâm trước 10:45 để giữ chỗ".
+    pub text: String,
+    /// "Scan the QR code at its kiosk before 10:45 to keep your place".
+    pub text_en: String,
 }
 
 /// Why a ticket did not come out of the printer.

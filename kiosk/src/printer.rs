@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use hardware::layout::{encode_ticket, Paper, TicketLayout};
+use hardware::layout::{encode_ticket, Paper, RemoteNotice, TicketLayout};
 use hardware::printer::{JobOutcome, PrinterActor, PrinterConfig, PrinterHandle};
 use hardware::status::PrinterStatus;
 use hardware::transport::PrintError;
@@ -113,6 +113,12 @@ pub fn layout(ticket: &PrintedTicket) -> TicketLayout {
         issued_at: ticket.issued_at.clone(),
         qr_payload: ticket.qr_payload.clone(),
         footer_lines: ticket.footer_lines.clone(),
+        remote: ticket.remote.as_ref().map(|remote| RemoteNotice {
+            heading: remote.heading.clone(),
+            heading_en: remote.heading_en.clone(),
+            text: remote.text.clone(),
+            text_en: remote.text_en.clone(),
+        }),
     }
 }
 

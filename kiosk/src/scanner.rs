@@ -1,5 +1,7 @@
-//! Routes a serial receipt scanner to the dossier screen. A keyboard-wedge scanner needs
-//! no code here: it types into the dossier screen's focus scope like a keyboard.
+//! Routes a serial scanner to the controller, whatever the screen: a dossier receipt's
+//! code opens its status, a queue ticket's QR its check-in. A keyboard-wedge scanner needs
+//! no code here: it types into the focus scope of the home, dossier or check-in screen
+//! like a keyboard.
 
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;

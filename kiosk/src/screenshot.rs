@@ -14,8 +14,9 @@ use wire::{PrinterHealth, PriorityReason};
 
 use crate::controller::{Command, Controller, FaultSlot, KioskView, Screen, Timeouts, ViewState};
 use crate::fakes::{
-    FakeBackend, FakeMode, FakePrinter, FAKE_DOSSIER_CODE, FAKE_DOSSIER_SECRET,
-    FAKE_RATE_LIMITED_SECRET,
+    fake_ticket_qr, FakeBackend, FakeMode, FakePrinter, FAKE_ARRIVING_TICKET_ID, FAKE_DOSSIER_CODE,
+    FAKE_DOSSIER_SECRET, FAKE_EXPIRED_TICKET_ID, FAKE_OTHER_CENTER_TICKET_ID,
+    FAKE_RATE_LIMITED_SECRET, FAKE_TICKET_SECRET,
 };
 use crate::text::Language;
 use crate::ui;
@@ -228,6 +229,53 @@ fn shots() -> Vec<Shot> {
                 )),
             ],
             Screen::Dossier,
+        ),
+        shot(
+            "21-check-in-arrived",
+            vec![
+                Command::Start,
+                Command::Scanned(fake_ticket_qr(FAKE_ARRIVING_TICKET_ID, FAKE_TICKET_SECRET)),
+            ],
+            Screen::CheckIn,
+        ),
+        shot(
+            "22-check-in-waiting",
+            vec![
+                Command::Start,
+                Command::OpenField(1),
+                Command::OpenProcedure(1),
+                Command::Issue(None),
+                Command::Home,
+                Command::Scanned(fake_ticket_qr(1001, "k3x9")),
+            ],
+            Screen::CheckIn,
+        ),
+        shot(
+            "23-check-in-other-center",
+            vec![
+                Command::Start,
+                Command::Scanned(fake_ticket_qr(
+                    FAKE_OTHER_CENTER_TICKET_ID,
+                    FAKE_TICKET_SECRET,
+                )),
+            ],
+            Screen::CheckIn,
+        ),
+        shot(
+            "24-check-in-expired",
+            vec![
+                Command::Start,
+                Command::Scanned(fake_ticket_qr(FAKE_EXPIRED_TICKET_ID, FAKE_TICKET_SECRET)),
+            ],
+            Screen::CheckIn,
+        ),
+        shot(
+            "25-check-in-not-found",
+            vec![
+                Command::Start,
+                Command::Scanned(fake_ticket_qr(FAKE_ARRIVING_TICKET_ID, "WRONG123")),
+            ],
+            Screen::CheckIn,
         ),
     ]
 }

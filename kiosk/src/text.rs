@@ -6,6 +6,8 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use wire::{PriorityReason, WaitEstimate};
 
+use crate::ports::PrintedRemote;
+
 /// The language the citizen reads the kiosk in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Language {
@@ -73,8 +75,12 @@ pub struct TicketPhrases {
     pub issued_at: &'static str,
     /// The footer lines.
     pub footer: &'static [&'static str],
-    /// Printed above the address when the ticket is for another center.
-    pub go_to: &'static str,
+    /// The people-ahead line prefix of a ticket for another center (counted on arrival).
+    pub people_ahead_on_arrival: &'static str,
+    /// The wait line prefix of a ticket for another center.
+    pub wait_on_arrival: &'static str,
+    /// The footer of a ticket for another center: the citizen is not to wait here.
+    pub footer_remote: &'static [&'static str],
 }
 
 /// The phrases printed on the ticket.
@@ -90,7 +96,9 @@ pub fn ticket_phrases(language: Language) -> TicketPhrases {
                 "Quét mã QR để theo dõi lượt của bạn",
                 "Xin vui lòng chờ gọi số",
             ],
-            go_to: "Hãy đến",
+            people_ahead_on_arrival: "Số người chờ trước bạn khi đến",
+            wait_on_arrival: "Thời gian chờ dự kiến khi đến",
+            footer_remote: &["Quét mã QR để theo dõi lượt của bạn"],
         },
         Language::English => TicketPhrases {
             number_label: "YOUR NUMBER",
@@ -102,8 +110,22 @@ pub fn ticket_phrases(language: Language) -> TicketPhrases {
                 "Scan the QR code to follow your turn",
                 "Please wait for your number",
             ],
-            go_to: "Please go to",
+            people_ahead_on_arrival: "People before you on arrival",
+            wait_on_arrival: "Estimated wait on arrival",
+            footer_remote: &["Scan the QR code to follow your turn"],
         },
+    }
+}
+
+/// The block printed on a ticket for another center: Vietnamese first and English under
+/// it, whatever the citizen's language, since the staff of both centers read it too.
+/// `check_in_by` is the local time of the deadline, e.g. "10:45".
+pub fn remote_notice(check_in_by: &str) -> PrintedRemote {
+    PrintedRemote {
+        heading: "VÉ TẠI TRUNG TÂM KHÁC".to_owned(),
+        heading_en: "TICKET FOR ANOTHER CENTER".to_owned(),
+        text: format!("Hãy quét mã QR tại kiosk của trung tâm trước {check_in_by} để giữ chỗ"),
+        text_en: format!("Scan the QR code at its kiosk before {check_in_by} to keep your place"),
     }
 }
 

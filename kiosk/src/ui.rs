@@ -11,15 +11,15 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use wire::PriorityReason;
 
 use crate::controller::{
-    heartbeat_once, Command, Controller, DossierOutcome, FaultSlot, Item, KioskView, Screen,
-    ViewState, WaitView,
+    heartbeat_once, CheckInOutcome, Command, Controller, DossierOutcome, FaultSlot, Item,
+    KioskView, Screen, ViewState, WaitView,
 };
 use crate::ports::{BackendApi, TicketPrinter};
 use crate::text::{apply_tone, backspace, Language, Tone};
 use crate::{
-    AppAdapter, AppWindow, ClosedAdapter, ConfirmAdapter, DossierAdapter, DossierStepData,
-    HomeAdapter, ItemData, Page, ProceduresAdapter, SearchAdapter, SuggestionData, Theme,
-    TicketAdapter, WaitData,
+    AppAdapter, AppWindow, CheckInAdapter, ClosedAdapter, ConfirmAdapter, DossierAdapter,
+    DossierStepData, HomeAdapter, ItemData, Page, ProceduresAdapter, SearchAdapter, SuggestionData,
+    Theme, TicketAdapter, WaitData,
 };
 
 /// Renders controller states into a window, from any thread.
@@ -60,6 +60,7 @@ fn page(screen: Screen) -> Page {
         Screen::Closed => Page::Closed,
         Screen::Offline => Page::Offline,
         Screen::Dossier => Page::Dossier,
+        Screen::CheckIn => Page::CheckIn,
     }
 }
 
@@ -168,6 +169,7 @@ pub fn apply(window: &AppWindow, state: &ViewState) {
     ticket.set_number(int(state.ticket.number));
     ticket.set_center_name(state.ticket.center_name.as_str().into());
     ticket.set_other_center_address(state.ticket.other_center_address.as_str().into());
+    ticket.set_check_in_by(state.ticket.check_in_by.as_str().into());
     ticket.set_procedure_name(state.ticket.procedure_name.as_str().into());
     ticket.set_wait(wait_data(&state.ticket.wait));
     ticket.set_priority(priority_index(state.ticket.priority));
@@ -201,6 +203,32 @@ pub fn apply(window: &AppWindow, state: &ViewState) {
         })
         .collect();
     dossier.set_history(ModelRc::new(VecModel::from(history)));
+
+    let check_in = window.global::<CheckInAdapter<'_>>();
+    let checked = &state.check_in;
+    check_in.set_outcome(check_in_outcome_index(checked.outcome));
+    check_in.set_number(int(checked.number));
+    check_in.set_procedure_name(checked.procedure_name.as_str().into());
+    check_in.set_wait(wait_data(&checked.wait));
+    check_in.set_counter(checked.counter.map_or(-1, int));
+    check_in.set_center_name(checked.center_name.as_str().into());
+    check_in.set_center_address(checked.center_address.as_str().into());
+}
+
+/// The `outcome` index of the check-in view in the `.slint` file.
+fn check_in_outcome_index(outcome: CheckInOutcome) -> i32 {
+    match outcome {
+        CheckInOutcome::Arrived => 0,
+        CheckInOutcome::Waiting => 1,
+        CheckInOutcome::Called => 2,
+        CheckInOutcome::Served => 3,
+        CheckInOutcome::Closed => 4,
+        CheckInOutcome::WrongCenter => 5,
+        CheckInOutcome::Expired => 6,
+        CheckInOutcome::NotFound => 7,
+        CheckInOutcome::Unreachable => 8,
+        CheckInOutcome::Checking => 9,
+    }
 }
 
 /// The most history steps the dossier screen shows (the newest ones).
@@ -232,6 +260,8 @@ pub fn connect(window: &AppWindow, commands: &Sender<Command>) {
     app.on_back(move || drop(tx.send(Command::Back)));
     let tx = commands.clone();
     app.on_touched(move || drop(tx.send(Command::Touched)));
+    let tx = commands.clone();
+    app.on_scanned(move |code| drop(tx.send(Command::Scanned(code.to_string()))));
     let tx = commands.clone();
     app.on_set_language(move |code: SharedString| {
         let language = Language::from_code(&code).unwrap_or_default();

@@ -2,7 +2,9 @@
 //! crate's virtual printer: three taps from home to a printed ticket that exists in the
 //! backend and whose PNG carries its number, then paper out during an issue, then a
 //! dossier received at a counter, scanned from its receipt through a pseudo-terminal
-//! serial scanner, whose status the kiosk shows.
+//! serial scanner, whose status the kiosk shows; then a ticket taken at another center's
+//! kiosk for this center, scanned here on arrival and checked in, and a ticket of that
+//! other center, which the kiosk sends back there.
 
 mod util;
 
@@ -17,7 +19,7 @@ use kiosk::http::HttpBackend;
 use kiosk::ports::{BackendApi, PrintFailure, PrintedTicket, ProcedureQuery, TicketPrinter};
 use kiosk::printer::HardwarePrinter;
 use kiosk::Page;
-use wire::{PrinterHealth, TicketStatus};
+use wire::{IssueTicketRequest, PrinterHealth, TicketIssued, TicketState, TicketStatus};
 
 /// Wraps the kiosk's printer and keeps every ticket handed to it.
 struct Recording<P> {
@@ -130,6 +132,41 @@ fn receive_dossier(base_url: &str) -> (String, String) {
     (payload.to_owned(), code.to_owned())
 }
 
+/// Takes a ticket for center 1 at the kiosk of center 2 (a suggestion accepted there), for
+/// the first non-territorial procedure both centers serve; and a local ticket of center 2.
+fn tickets_from_center_2(
+    api: &HttpBackend,
+    fields: &[wire::Field],
+) -> (TicketIssued, TicketIssued) {
+    for field in fields.iter().filter(|f| f.procedure_count > 0) {
+        let procedures = api
+            .procedures(&ProcedureQuery {
+                text: None,
+                field_id: Some(field.id),
+                limit: 200,
+            })
+            .unwrap();
+        for procedure in procedures.items.iter().filter(|p| p.non_territorial) {
+            let remote = api.issue_ticket(&IssueTicketRequest {
+                procedure_id: procedure.id,
+                priority: None,
+                for_center_id: Some(1),
+            });
+            if let Ok(remote) = remote {
+                let local = api
+                    .issue_ticket(&IssueTicketRequest {
+                        procedure_id: procedure.id,
+                        priority: None,
+                        for_center_id: None,
+                    })
+                    .unwrap();
+                return (remote, local);
+            }
+        }
+    }
+    panic!("no procedure that center 2 may send to center 1");
+}
+
 #[test]
 fn the_kiosk_against_the_real_backend() {
     let dir = tempfile::tempdir().unwrap();
@@ -156,6 +193,12 @@ fn the_kiosk_against_the_real_backend() {
         .unwrap();
     let procedure = procedures.items[0].clone();
     let (receipt_payload, dossier_code) = receive_dossier(&base_url);
+    let center_2 =
+        HttpBackend::new(&base_url, &server.kiosk_token(2), Duration::from_secs(5)).unwrap();
+    let (remote, local_of_2) = tickets_from_center_2(&center_2, &fields);
+    assert_eq!(remote.ticket.state, TicketState::Remote);
+    assert_eq!(remote.ticket.center_id, 1);
+    assert!(remote.remote.as_ref().is_some_and(|r| !r.checked_in));
 
     i_slint_backend_testing::init_integration_test_with_system_time();
     let pages_dir = dir.path().join("tickets");
@@ -273,6 +316,38 @@ fn the_kiosk_against_the_real_backend() {
         );
         assert!(ui.value_of("Ngày hẹn trả kết quả").is_some());
         ui.check_touch_targets();
+        ui.tap("Về trang đầu");
+        ui.wait_for_page(Page::Home);
+
+        // The citizen who took a ticket for this center at center 2's kiosk arrives and
+        // holds its QR to the scanner: the ticket is checked in, and the kiosk says so
+        // with its number and the wait.
+        scanner.scan(&remote.tracking_url).unwrap();
+        ui.wait_for_page(Page::CheckIn);
+        ui.wait_for_value("Số thứ tự của bạn", &remote.ticket.number.to_string());
+        assert_eq!(
+            ui.value_of("Kết quả quét phiếu").as_deref(),
+            Some("Đã xác nhận bạn đã đến")
+        );
+        assert!(ui.value_of("Số người trước bạn").is_some());
+        let printed_remote = PrintedTicket {
+            qr_payload: remote.tracking_url.clone(),
+            ..PrintedTicket::default()
+        };
+        let status = status_of(&base_url, &printed_remote);
+        assert_eq!(status.ticket.state, TicketState::Waiting, "checked in");
+        ui.check_touch_targets();
+        ui.tap("Xong");
+        ui.wait_for_page(Page::Home);
+
+        // A ticket of center 2 scanned here: the kiosk names center 2 and checks nothing in.
+        scanner.scan(&local_of_2.tracking_url).unwrap();
+        ui.wait_for_page(Page::CheckIn);
+        ui.wait_for_value("Kết quả quét phiếu", "Phiếu này là của trung tâm khác");
+        assert_eq!(
+            ui.value_of("Trung tâm của phiếu").as_deref(),
+            Some(local_of_2.ticket.center_name.as_str())
+        );
         ui.tap("Về trang đầu");
         ui.wait_for_page(Page::Home);
     });

@@ -1,6 +1,6 @@
 //! The whole kiosk, headless, over the in-memory backend and printer: the flows a citizen
 //! takes, the language switch, the priority, the faster center, paper out, the idle
-//! time-out, and the size of every touch target.
+//! time-out, a dossier, a scanned ticket's check-in, and the size of every touch target.
 
 mod util;
 
@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use kiosk::app::Options;
 use kiosk::controller::Timeouts;
-use kiosk::fakes::{FakeBackend, FakePrinter};
+use kiosk::fakes::{
+    fake_ticket_qr, FakeBackend, FakePrinter, FAKE_ARRIVING_TICKET_ID, FAKE_OTHER_CENTER_TICKET_ID,
+    FAKE_TICKET_SECRET,
+};
 use kiosk::Page;
 use wire::{PrinterHealth, PriorityReason};
 
@@ -174,6 +177,46 @@ fn the_kiosk_over_fakes() {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+        ui.tap("Về trang đầu");
+        ui.wait_for_page(Page::Home);
+
+        // A ticket taken at another center for this one, read on the home screen by a
+        // keyboard-wedge scanner: the arrival is confirmed with the number and the wait.
+        ui.type_text(&format!(
+            "{}\n",
+            fake_ticket_qr(FAKE_ARRIVING_TICKET_ID, FAKE_TICKET_SECRET)
+        ));
+        ui.wait_for_page(Page::CheckIn);
+        ui.wait_for_value("Số thứ tự của bạn", "1004");
+        assert_eq!(
+            ui.value_of("Kết quả quét phiếu").as_deref(),
+            Some("Đã xác nhận bạn đã đến")
+        );
+        assert_eq!(ui.value_of("Số người trước bạn").as_deref(), Some("2"));
+        ui.check_touch_targets();
+        ui.tap("English");
+        ui.wait_for_value("Ticket scan result", "Your arrival is confirmed");
+        ui.tap("Done");
+        ui.wait_for_page(Page::Home);
+
+        // A ticket of another center, from the serial scanner: where to go instead.
+        commands
+            .send(kiosk::controller::Command::Scanned(fake_ticket_qr(
+                FAKE_OTHER_CENTER_TICKET_ID,
+                FAKE_TICKET_SECRET,
+            )))
+            .unwrap();
+        ui.wait_for_page(Page::CheckIn);
+        ui.wait_for_value("Kết quả quét phiếu", "Phiếu này là của trung tâm khác");
+        assert!(ui
+            .value_of("Trung tâm của phiếu")
+            .unwrap()
+            .contains("Hồng Gai"));
+        assert!(
+            !ui.has("Số thứ tự của bạn"),
+            "no number for a refused ticket"
+        );
+        ui.check_touch_targets();
         ui.tap("Về trang đầu");
         ui.wait_for_page(Page::Home);
     });

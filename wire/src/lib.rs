@@ -18,6 +18,19 @@ pub struct ErrorBody {
     pub error: String,
     /// A human-readable explanation in English of what is wrong.
     pub message: String,
+    /// With `wrong_center`: the center the scanned ticket belongs to, so that a kiosk can
+    /// send the citizen there. Absent from every other error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center: Option<CenterRef>,
+}
+
+/// A center named for a citizen who has to go there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CenterRef {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
 }
 
 /// Administrative level that has jurisdiction over a procedure.
@@ -206,11 +219,12 @@ pub struct Ticket {
     pub counter_number: Option<u32>,
 }
 
-/// The answer to a kiosk's ticket request.
+/// The answer to a kiosk's ticket request, and to a check-in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TicketIssued {
     pub ticket: Ticket,
+    /// The wait now; for a remote ticket not yet checked in, the wait expected on arrival.
     pub wait: WaitEstimate,
     /// A short secret printed in the ticket's QR; with the id it opens the status page.
     pub secret: String,
@@ -218,6 +232,32 @@ pub struct TicketIssued {
     pub tracking_url: String,
     /// Centers that would serve the citizen clearly sooner, best first (may be empty).
     pub suggestions: Vec<Suggestion>,
+    /// Set when the ticket was issued for another center than the kiosk's (a remote
+    /// ticket): where to go and by when to check in there. `None` for a local ticket.
+    #[serde(default)]
+    pub remote: Option<RemoteTicket>,
+}
+
+/// Where a remote ticket is served and until when its place is kept: the citizen must
+/// scan the ticket's QR at a kiosk of the serving center before `check_in_deadline`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RemoteTicket {
+    /// The center that serves the ticket (the same as `ticket.center_id`).
+    pub center: CenterRef,
+    /// The center whose kiosk issued the ticket.
+    pub origin: CenterRef,
+    /// Estimated travel from the origin, in minutes.
+    pub travel_minutes: u32,
+    /// Issue time plus travel: the ticket's place in the serving center's queue.
+    pub expected_arrival: String,
+    /// The last moment to check in; after it the ticket expires (`409 expired`).
+    pub check_in_deadline: String,
+    /// Whether the ticket has been checked in at the serving center.
+    pub checked_in: bool,
+    /// When it was checked in, if it was.
+    #[serde(default)]
+    pub checked_in_at: Option<String>,
 }
 
 /// What a kiosk shows on its confirmation screen before issuing: the wait here and,
@@ -375,5 +415,33 @@ mod tests {
         let req: IssueTicketRequest = serde_json::from_str(r#"{"procedure_id": 7}"#).unwrap();
         assert_eq!(req.priority, None);
         assert_eq!(req.for_center_id, None);
+    }
+
+    #[test]
+    fn answers_of_older_backends_still_decode() {
+        let error: ErrorBody =
+            serde_json::from_str(r#"{"error": "not_found", "message": "no ticket 5"}"#).unwrap();
+        assert_eq!(error.center, None);
+        let json = serde_json::to_string(&error).unwrap();
+        assert!(!json.contains("center"), "{json}");
+        let issued: TicketIssued = serde_json::from_value(serde_json::json!({
+            "ticket": {
+                "id": 5, "number": 1023, "center_id": 2, "center_name": "A",
+                "field_id": 1, "field_name_vi": "Hộ tịch", "field_name_en": "Civil status",
+                "procedure_id": 1, "procedure_name_vi": "Đăng ký khai sinh",
+                "procedure_name_en": "Birth registration", "priority": null,
+                "state": "waiting", "issued_at": "2026-12-07T08:00:00+07:00",
+                "counter_number": null
+            },
+            "wait": {
+                "people_ahead": 0, "minutes": 0, "low_minutes": 0, "high_minutes": 0,
+                "counters_open": 1
+            },
+            "secret": "k3x9abcd",
+            "tracking_url": "http://x/t/5?s=k3x9abcd",
+            "suggestions": []
+        }))
+        .unwrap();
+        assert_eq!(issued.remote, None);
     }
 }

@@ -407,7 +407,8 @@ pub async fn kiosk_preview(
 }
 
 /// Issue a ticket from a kiosk. With `for_center_id`, the ticket is for another center
-/// (a suggestion the citizen accepted).
+/// (a suggestion the citizen accepted), and `remote` says where it is served and until
+/// when it must be checked in there.
 #[utoipa::path(post, path = "/api/kiosk/tickets", tag = "kiosk", security(("bearer" = [])),
     request_body = wire::IssueTicketRequest,
     responses((status = 201, body = wire::TicketIssued), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
@@ -418,11 +419,11 @@ pub async fn kiosk_issue(
     kiosk: Kiosk,
     Json(req): Json<wire::IssueTicketRequest>,
 ) -> ApiResult<(StatusCode, Json<wire::TicketIssued>)> {
-    let issued = match req.for_center_id {
+    let (issued, remote) = match req.for_center_id {
         // A ticket for another center is a remote ticket: placed there by issue time plus
         // travel, checked in on arrival.
         Some(to) if to != kiosk.center_id => {
-            service::issue_remote_ticket(
+            let remote = service::issue_remote_ticket(
                 &state,
                 Actor::Kiosk(kiosk.kiosk_id),
                 kiosk.center_id,
@@ -430,20 +431,31 @@ pub async fn kiosk_issue(
                 req.procedure_id,
                 req.priority,
             )
-            .await?
-            .issued
+            .await?;
+            (remote.issued, Some(remote.remote))
         }
         _ => {
-            service::issue_ticket(
+            let issued = service::issue_ticket(
                 &state,
                 Actor::Kiosk(kiosk.kiosk_id),
                 kiosk.center_id,
                 req.procedure_id,
                 req.priority,
             )
-            .await?
+            .await?;
+            (issued, None)
         }
     };
+    let body = ticket_issued(&state, issued, remote);
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// The answer about one ticket for the kiosk that issued or scanned it.
+fn ticket_issued(
+    state: &AppState,
+    issued: service::Issued,
+    remote: Option<wire::RemoteTicket>,
+) -> wire::TicketIssued {
     let t = &issued.ticket;
     let tracking_url = format!(
         "{}/t/{}?s={}",
@@ -451,14 +463,14 @@ pub async fn kiosk_issue(
         t.id,
         t.secret
     );
-    let body = wire::TicketIssued {
+    wire::TicketIssued {
         ticket: service::ticket_to_wire(&state.dir, t),
         wait: issued.wait,
         secret: t.secret.clone(),
         tracking_url,
         suggestions: vec![],
-    };
-    Ok((StatusCode::CREATED, Json(body)))
+        remote,
+    }
 }
 
 /// The kiosk reports its printer's health; a fault is shown on the managers' dashboard.
@@ -548,11 +560,13 @@ pub async fn ticket_status(
 
 /// Check in a remote ticket on arrival: the kiosk of the serving center scanned its QR.
 /// The ticket becomes waiting at the place it was given when issued (issue time plus
-/// travel). A ticket for another center is refused with its center's name; one past its
-/// check-in window expires (409 `expired`); scanning it twice answers the same ticket.
+/// travel), and `remote.checked_in` is true. A ticket for another center is refused with
+/// 409 `wrong_center` and that center in the body's `center`; one past its check-in window
+/// expires (409 `expired`, also on every later scan). Scanning a ticket already checked
+/// in, or a ticket issued at this center (`remote` is null), answers its current state.
 #[utoipa::path(post, path = "/api/kiosk/check-in", tag = "kiosk", security(("bearer" = [])),
     request_body = wire::CheckInRequest,
-    responses((status = 200, body = wire::TicketIssued), (status = 401, body = wire::ErrorBody),
+    responses((status = 200, body = wire::TicketIssued), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
               (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
 pub async fn kiosk_check_in(
     State(state): State<AppState>,
@@ -564,7 +578,7 @@ pub async fn kiosk_check_in(
             "secret is longer than 64 characters".into(),
         ));
     }
-    let issued = service::check_in(
+    let checked = service::check_in(
         &state,
         Actor::Kiosk(kiosk.kiosk_id),
         kiosk.center_id,
@@ -572,18 +586,5 @@ pub async fn kiosk_check_in(
         req.secret,
     )
     .await?;
-    let t = &issued.ticket;
-    let tracking_url = format!(
-        "{}/t/{}?s={}",
-        state.settings.public_url.trim_end_matches('/'),
-        t.id,
-        t.secret
-    );
-    Ok(Json(wire::TicketIssued {
-        ticket: service::ticket_to_wire(&state.dir, t),
-        wait: issued.wait,
-        secret: t.secret.clone(),
-        tracking_url,
-        suggestions: vec![],
-    }))
+    Ok(Json(ticket_issued(&state, checked.issued, checked.remote)))
 }

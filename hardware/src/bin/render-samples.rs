@@ -1,5 +1,6 @@
-//! Writes PNGs of a 58 mm ticket, an 80 mm ticket and an 80 mm receipt, rendered by the
-//! virtual printer's interpreter from the very bytes a real printer would receive.
+//! Writes PNGs of 58 mm and 80 mm tickets (local and remote) and an 80 mm receipt,
+//! rendered by the virtual printer's interpreter from the very bytes a real printer would
+//! receive.
 //!
 //! Usage: `cargo run -p hardware --bin render-samples -- OUT_DIR`
 
@@ -9,7 +10,8 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use hardware::interpreter::Interpreter;
 use hardware::layout::{
-    encode_receipt, encode_ticket, sample_receipt, sample_ticket, Paper, TicketLayout,
+    encode_receipt, encode_ticket, sample_receipt, sample_remote_ticket, sample_ticket, Paper,
+    TicketLayout,
 };
 
 /// Render sample tickets and a receipt to PNG files.
@@ -17,7 +19,8 @@ use hardware::layout::{
 #[command(version)]
 struct Args {
     /// Folder to write ticket-58mm.png, ticket-80mm.png and receipt-80mm.png into (plus
-    /// ticket-58mm-long.png: a priority ticket with a long procedure name).
+    /// ticket-58mm-long.png: a priority ticket with a long procedure name, and
+    /// ticket-remote-58mm.png, ticket-remote-80mm.png: tickets taken for another center).
     out_dir: PathBuf,
 }
 
@@ -52,6 +55,16 @@ fn main() -> anyhow::Result<()> {
             "ticket-58mm-long.png",
             Paper::Mm58,
             encode_ticket(&long, Paper::Mm58),
+        ),
+        (
+            "ticket-remote-58mm.png",
+            Paper::Mm58,
+            encode_ticket(&sample_remote_ticket(), Paper::Mm58),
+        ),
+        (
+            "ticket-remote-80mm.png",
+            Paper::Mm80,
+            encode_ticket(&sample_remote_ticket(), Paper::Mm80),
         ),
     ];
     for (name, paper, bytes) in jobs {

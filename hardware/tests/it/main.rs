@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use hardware::interpreter::{Interpreter, Notice, MAX_PAGE_DOTS};
 use hardware::layout::{
-    encode_receipt, encode_ticket, sample_receipt, sample_ticket, Paper, TicketLayout,
+    encode_receipt, encode_ticket, sample_receipt, sample_remote_ticket, sample_ticket,
+    ticket_font_lines, ticket_raster_lines, Paper, TicketLayout,
 };
 use hardware::printer::{ActorOptions, JobError, JobOutcome, PrinterActor, PrinterConfig};
 use hardware::scanner::{
@@ -112,6 +113,96 @@ fn ticket_through_tcp_prints_a_legible_page_on_both_paper_widths() {
         assert_eq!(pages.len(), 1);
         util::check_ticket_page(&pages[0], &ticket, paper);
         shutdown.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn a_remote_ticket_prints_the_serving_center_and_the_check_in_block() {
+    // A citizen who reads Vietnamese, on both papers, and one who reads English: the block
+    // is in Vietnamese with the English under it either way.
+    let english = TicketLayout {
+        number_label: "YOUR NUMBER".into(),
+        field_name: "Field: Civil status".into(),
+        procedure_name: "Birth registration".into(),
+        people_ahead: "People before you on arrival: 2".into(),
+        wait_text: "Estimated wait on arrival: about 6 min".into(),
+        issued_at: "Issued at: 08:15 04/12/2026".into(),
+        footer_lines: vec!["Scan the QR code to follow your turn".into()],
+        ..sample_remote_ticket()
+    };
+    let cases = [
+        (sample_remote_ticket(), Paper::Mm58),
+        (sample_remote_ticket(), Paper::Mm80),
+        (english, Paper::Mm80),
+    ];
+    for (ticket, paper) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let handle = PrinterActor::spawn_with(
+            PrinterConfig::Virtual {
+                out_dir: dir.path().to_path_buf(),
+                paper,
+            },
+            quick(),
+        );
+        let notice = ticket.remote.clone().unwrap();
+        let job = handle.submit(encode_ticket(&ticket, paper));
+        assert_eq!(
+            handle.wait(job, WAIT),
+            Ok(JobOutcome::Printed { confirmed: true })
+        );
+        let pages = handle.virtual_printer().unwrap().pages();
+        assert_eq!(pages.len(), 1);
+        // The QR decodes, and every raster line (names, the block in both languages) and
+        // every printer-font line (an English citizen's lines) is on the paper, dot for
+        // dot, in order.
+        let png = util::Png::load(&pages[0]);
+        assert_eq!(png.qr_codes(), vec![ticket.qr_payload.clone()]);
+        util::check_raster_lines(&pages[0], &ticket, paper);
+        util::check_ticket_font_lines(&pages[0], &ticket, paper);
+
+        // The serving center's name and address open the ticket; the block comes next,
+        // each Vietnamese line followed by its English, with the deadline, before the
+        // number.
+        let raster: Vec<String> = ticket_raster_lines(&ticket, paper)
+            .into_iter()
+            .map(|(text, _)| text)
+            .collect();
+        let joined = raster.join(" ");
+        let top = [
+            ticket.center_name.as_str(),
+            ticket.center_address.as_deref().unwrap(),
+            &notice.heading,
+            &notice.heading_en,
+            &notice.text,
+            &notice.text_en,
+        ]
+        .join(" ");
+        assert!(
+            joined.starts_with(&top),
+            "{paper:?}: the ticket opens with {top:?}, not {joined:?}"
+        );
+        assert!(notice.text.contains("trước 10:45"));
+        assert!(notice.text_en.contains("before 10:45"));
+        let block_end = raster
+            .iter()
+            .position(|line| notice.text_en.ends_with(line.as_str()))
+            .unwrap();
+        let number_label = ticket_raster_lines(&ticket, paper)
+            .iter()
+            .position(|(line, _)| *line == ticket.number_label);
+        match number_label {
+            Some(label) => assert!(block_end < label, "{raster:?}"),
+            // An English label is in the printer's font, after every raster line above.
+            None => assert_eq!(
+                ticket_font_lines(&ticket, paper)[0].0.trim(),
+                ticket.number_label
+            ),
+        }
+        // A remote ticket still fits the budget of a quick print.
+        assert!(
+            encode_ticket(&ticket, paper).len() <= hardware::layout::TICKET_BUDGET,
+            "{paper:?}"
+        );
     }
 }
 
@@ -315,6 +406,16 @@ fn layout_byte_sizes() {
             "ticket 80 mm, long procedure name",
             encode_ticket(&long, Paper::Mm80).len(),
             false,
+        ),
+        (
+            "remote ticket 58 mm",
+            encode_ticket(&sample_remote_ticket(), Paper::Mm58).len(),
+            true,
+        ),
+        (
+            "remote ticket 80 mm",
+            encode_ticket(&sample_remote_ticket(), Paper::Mm80).len(),
+            true,
         ),
         (
             "receipt 58 mm",

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use hardware::layout::{ticket_raster_lines, Paper, TicketLayout};
+use hardware::interpreter::Interpreter;
+use hardware::layout::{ticket_font_lines, ticket_raster_lines, Paper, TicketLayout};
 use hardware::raster::{render_line, Bitmap};
 
 /// Loads a page PNG as a black/white matrix (true = black).
@@ -94,12 +95,56 @@ pub fn check_ticket_page(path: &Path, ticket: &TicketLayout, paper: Paper) {
     );
     let lines = ticket_raster_lines(ticket, paper);
     assert!(lines.iter().any(|(text, _)| text == "Đăng ký khai sinh"));
+    check_raster_lines(path, ticket, paper);
+}
+
+/// Checks that every raster line of a ticket is on the page, dot for dot, in print order.
+pub fn check_raster_lines(path: &Path, ticket: &TicketLayout, paper: Paper) {
+    let png = Png::load(path);
     let mut y = 0;
-    for (text, style) in lines {
+    for (text, style) in ticket_raster_lines(ticket, paper) {
         let bitmap = render_line(&text, style);
         let (_, found_y) = png
             .find(&bitmap, y)
             .unwrap_or_else(|| panic!("line {text:?} not found below y={y} in {}", path.display()));
+        y = found_y + bitmap.height;
+    }
+}
+
+/// One line of the printer's own font as the interpreter draws it, cropped to its ink.
+pub fn render_font_line(text: &str, bold: bool, paper: Paper) -> Bitmap {
+    let mut job = vec![0x1b, b'@', 0x1b, b'E', u8::from(bold)];
+    job.extend_from_slice(text.as_bytes());
+    job.extend_from_slice(b"\n\x1dV\x00");
+    let page = Interpreter::new(paper.dots()).feed(&job).pages.remove(0);
+    let ink: Vec<(u32, u32)> = (0..page.height)
+        .flat_map(|y| (0..page.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| page.is_black(x, y))
+        .collect();
+    let left = ink.iter().map(|p| p.0).min().expect("the line has ink");
+    let right = ink.iter().map(|p| p.0).max().unwrap();
+    let top = ink.iter().map(|p| p.1).min().unwrap();
+    let bottom = ink.iter().map(|p| p.1).max().unwrap();
+    let mut bitmap = Bitmap::new(right - left + 1, bottom - top + 1);
+    for (x, y) in ink {
+        bitmap.set(x - left, y - top);
+    }
+    bitmap
+}
+
+/// Checks that every line a ticket prints in the printer's font is on the page, dot for
+/// dot, in print order.
+pub fn check_ticket_font_lines(path: &Path, ticket: &TicketLayout, paper: Paper) {
+    let png = Png::load(path);
+    let mut y = 0;
+    for (text, bold) in ticket_font_lines(ticket, paper) {
+        let bitmap = render_font_line(&text, bold, paper);
+        let (_, found_y) = png.find(&bitmap, y).unwrap_or_else(|| {
+            panic!(
+                "printer-font line {text:?} not found below y={y} in {}",
+                path.display()
+            )
+        });
         y = found_y + bitmap.height;
     }
 }

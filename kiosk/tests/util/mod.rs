@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use kiosk::{AppAdapter, AppWindow, Page, Theme};
+use slint::platform::WindowEvent;
 use slint::ComponentHandle;
 
 /// Drives a running kiosk window from the script thread.
@@ -91,6 +92,39 @@ impl Driver {
             self.page()
         );
         self.taps.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Types `text` on the keyboard, the way a keyboard-wedge scanner does ("\n" is Enter).
+    pub fn type_text(&self, text: &str) {
+        let text = text.to_owned();
+        self.on_ui(move |window| {
+            for c in text.chars() {
+                let key: slint::SharedString = c.to_string().into();
+                window
+                    .window()
+                    .dispatch_event(WindowEvent::KeyPressed { text: key.clone() });
+                window
+                    .window()
+                    .dispatch_event(WindowEvent::KeyReleased { text: key });
+            }
+        });
+    }
+
+    /// Waits up to ten seconds for the element with this label to have this value.
+    pub fn wait_for_value(&self, label: &str, value: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let now = self.value_of(label);
+            if now.as_deref() == Some(value) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{label:?} is {now:?}, waiting for {value:?} on page {:?}",
+                self.page()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Taps counted so far.
