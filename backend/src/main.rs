@@ -76,6 +76,10 @@ struct Config {
     /// Road distance over straight-line distance between centers, for travel times.
     #[arg(long, env = "QUEUE_ROAD_FACTOR", default_value_t = 1.35)]
     road_factor: f64,
+    /// Minutes after its expected arrival that a remote ticket may still be checked in at
+    /// the other center's kiosk; then it expires.
+    #[arg(long, env = "QUEUE_CHECK_IN_WINDOW_MIN", default_value_t = 30)]
+    check_in_window_min: i64,
     /// Door-to-door travel speed between centers, km/h.
     #[arg(long, env = "QUEUE_TRAVEL_SPEED_KMH", default_value_t = 35.0)]
     travel_speed_kmh: f64,
@@ -128,9 +132,14 @@ async fn main() -> anyhow::Result<()> {
         config.road_factor >= 1.0 && config.travel_speed_kmh > 0.0,
         "--road-factor must be at least 1 and --travel-speed-kmh above 0"
     );
+    anyhow::ensure!(
+        (5..=240).contains(&config.check_in_window_min),
+        "--check-in-window-min must be 5 to 240 minutes"
+    );
     let defaults = Settings::default();
     let settings = Settings {
         field_targets,
+        check_in_window_min: config.check_in_window_min,
         thresholds: backend::core::suggest::Thresholds {
             min_saving_min: config.suggest_min_saving_min,
             min_saving_share: config.suggest_min_saving_share,

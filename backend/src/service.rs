@@ -1038,8 +1038,9 @@ pub async fn daily_reset(state: &AppState) -> ApiResult<usize> {
         .await
 }
 
-/// Minutes a remote ticket stays valid after its expected arrival: enough for a missed
-/// bus or a parking search, short enough that a place is not held all morning.
+/// Minutes a remote ticket stays valid after its expected arrival by default (the server's
+/// `--check-in-window-min`): enough for a missed bus or a parking search, short enough
+/// that a place is not held all morning.
 pub const REMOTE_CHECK_IN_GRACE_MIN: i64 = 30;
 
 /// Remote tickets of (center, field) not yet checked in whose place (`queue_ms`) comes
@@ -1166,7 +1167,7 @@ pub async fn issue_remote_ticket(
             let now = st.now_ms();
             let day = business_day(now).to_string();
             let queue_ms = now + travel_min * 60_000;
-            let deadline = queue_ms + REMOTE_CHECK_IN_GRACE_MIN * 60_000;
+            let deadline = queue_ms + st.settings.check_in_window_min * 60_000;
             let seq: u32 = conn
                 .prepare_cached(
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE center_id = ?1 AND series = ?2 AND business_day = ?3",
@@ -1235,11 +1236,11 @@ pub struct CheckedIn {
     pub remote: Option<wire::RemoteTicket>,
 }
 
-fn expired_error(number: u32) -> ApiError {
+fn expired_error(number: u32, window_min: i64) -> ApiError {
     ApiError::conflict(
         "expired",
         format!(
-            "ticket {number} expired: it had to be checked in within {REMOTE_CHECK_IN_GRACE_MIN} minutes of the expected arrival"
+            "ticket {number} expired: it had to be checked in within {window_min} minutes of the expected arrival"
         ),
     )
 }
@@ -1317,7 +1318,7 @@ pub async fn check_in(
                 // A remote ticket whose window passed before this scan (an earlier scan or
                 // the daily sweep expired it) gets the same answer as the scan that did.
                 TicketState::Expired if deadline.is_some() && checked_in.is_none() => {
-                    return Err(expired_error(t.number));
+                    return Err(expired_error(t.number, st.settings.check_in_window_min));
                 }
                 _ => {
                     let ahead = if t.state == TicketState::Waiting { ahead_of(&t)? } else { 0 };
@@ -1332,7 +1333,10 @@ pub async fn check_in(
     let ticket = &answer.issued.ticket;
     if changed && ticket.state == TicketState::Expired {
         publish(state, "expired", ticket).await;
-        return Err(expired_error(ticket.number));
+        return Err(expired_error(
+            ticket.number,
+            state.settings.check_in_window_min,
+        ));
     }
     if changed {
         publish(state, "checked_in", ticket).await;

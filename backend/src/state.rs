@@ -29,6 +29,8 @@ pub struct Settings {
     /// (field code, minutes): targets to store at start-up (`--field-target`); they stay
     /// in the database for later starts.
     pub field_targets: Vec<(String, u32)>,
+    /// Minutes after its expected arrival that a remote ticket may still be checked in.
+    pub check_in_window_min: i64,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             calendar: crate::core::calendar::Calendar::parse(include_str!("../holidays.txt"))
                 .expect("the embedded holiday calendar parses"),
             field_targets: Vec::new(),
+            check_in_window_min: crate::service::REMOTE_CHECK_IN_GRACE_MIN,
         }
     }
 }

@@ -21,13 +21,17 @@ struct World {
 }
 
 async fn world() -> World {
+    world_with(Settings::default()).await
+}
+
+async fn world_with(settings: Settings) -> World {
     let dir = tempfile::tempdir().unwrap();
     // A Monday morning at 08:00 local time: every center is open by its own hours.
     let clock = Arc::new(ManualClock::at_local(2026, 12, 7, 8, 0));
     let state = backend::open_state(
         &dir.path().join("queue.sqlite"),
         clock.clone(),
-        Settings::default(),
+        settings,
         true,
     )
     .await
@@ -624,4 +628,51 @@ async fn hints_are_for_the_center_s_staff_and_the_province_worst_first() {
             schemas[schema]
         );
     }
+}
+
+/// `--check-in-window-min`: the window is the server's setting, in the deadline the kiosk
+/// prints and in when the ticket expires.
+#[tokio::test]
+async fn the_check_in_window_is_a_setting() {
+    let w = world_with(Settings {
+        check_in_window_min: 10,
+        ..Settings::default()
+    })
+    .await;
+    let hong_gai = center_id(&w.state, "HONGGAI");
+    let bai_chay = center_id(&w.state, "BAICHAY");
+    let procedure = civil_status_procedure(&w.state).await;
+    let issued_ms = w.state.now_ms();
+    let (status, remote) = issue(
+        &w.state,
+        hong_gai,
+        json!({ "procedure_id": procedure, "for_center_id": bai_chay }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{remote}");
+    let travel = remote["remote"]["travel_minutes"].as_i64().unwrap();
+    assert_eq!(
+        remote["remote"]["check_in_deadline"],
+        rfc3339(issued_ms + (travel + 10) * 60_000).as_str()
+    );
+    let body = json!({ "ticket_id": remote["ticket"]["id"], "secret": remote["secret"] });
+    // Eleven minutes after the expected arrival the place is gone.
+    w.clock.advance_minutes(travel + 11);
+    let (status, err) = call(
+        &w.state,
+        "POST",
+        "/api/kiosk/check-in",
+        bai_chay,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"], "expired");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("within 10 minutes"),
+        "{err}"
+    );
 }
