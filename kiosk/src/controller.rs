@@ -107,6 +107,9 @@ pub struct ConfirmView {
     pub field_name: String,
     /// Whether this center takes the procedure.
     pub eligible_here: bool,
+    /// Whether the procedure is filed at the provincial level (else at a commune or ward):
+    /// where to send a citizen when no center on offer takes it.
+    pub provincial_procedure: bool,
     /// The wait here.
     pub wait: WaitView,
     /// Faster centers, best first.
@@ -887,6 +890,11 @@ impl Controller {
         let Some(preview) = &self.preview else {
             return self.home();
         };
+        // The screen offers no "print" for a procedure this center does not take; a stray
+        // command must not issue one either.
+        if for_center_id.is_none() && !preview.eligible_here {
+            return;
+        }
         let request = IssueTicketRequest {
             procedure_id: preview.procedure.id,
             priority: self.priority,
@@ -1030,6 +1038,7 @@ impl Controller {
                     .map(|(_, name)| name.clone())
                     .unwrap_or_default(),
                 eligible_here: preview.eligible_here,
+                provincial_procedure: preview.procedure.level == wire::Level::Provincial,
                 wait: WaitView::from(&preview.wait),
                 suggestions: preview
                     .suggestions

@@ -129,6 +129,21 @@ fn paper_out_still_shows_the_number_and_reports_the_fault() {
 }
 
 #[test]
+fn a_procedure_this_center_does_not_take_says_where_to_file_it() {
+    let mut rig = rig();
+    rig.controller.handle(Command::OpenField(3));
+    rig.controller.handle(Command::OpenProcedure(8));
+    let confirm = &rig.controller.state().confirm;
+    assert_eq!(rig.controller.state().screen, Screen::Confirm);
+    assert!(!confirm.eligible_here);
+    assert!(!confirm.provincial_procedure, "filed at the commune");
+    assert!(confirm.suggestions.is_empty());
+    // Nothing can be issued for it here.
+    rig.controller.handle(Command::Issue(None));
+    assert!(rig.backend.issued.lock().unwrap().is_empty());
+}
+
+#[test]
 fn priority_and_a_faster_center_go_into_the_request() {
     let mut rig = rig();
     rig.controller.handle(Command::OpenField(3));

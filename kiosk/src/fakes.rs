@@ -194,13 +194,16 @@ impl Default for FakeBackend {
                 "Certification of meritorious service",
             ),
         ];
-        let procedures: Vec<Procedure> = table
+        let mut procedures: Vec<Procedure> = table
             .iter()
             .enumerate()
             .map(|(index, (field_index, vi, en))| {
                 procedure(index as i64 + 1, &fields[*field_index], vi, en)
             })
             .collect();
+        // Registering land changes is filed only at the commune where the land is: the
+        // fake's provincial center does not take it and has no other center to offer.
+        procedures[7].non_territorial = false;
         for field in &mut fields {
             field.procedure_count =
                 procedures.iter().filter(|p| p.field_id == field.id).count() as u32;
@@ -398,10 +401,11 @@ impl BackendApi for FakeBackend {
                 code: "not_found".to_owned(),
             })?;
         // Land procedures are busy here, so the fake offers a faster center for them.
-        let busy = procedure.field_id == 3;
+        let eligible_here = procedure.non_territorial || procedure.level == Level::Provincial;
+        let busy = procedure.field_id == 3 && eligible_here;
         Ok(IssuePreview {
             procedure,
-            eligible_here: true,
+            eligible_here,
             wait: if busy {
                 Self::wait(14, 45)
             } else {

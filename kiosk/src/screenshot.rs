@@ -127,6 +127,15 @@ fn shots() -> Vec<Shot> {
             Screen::Confirm,
         ),
         shot(
+            "08b-confirm-not-here",
+            vec![
+                Command::Start,
+                Command::OpenField(3),
+                Command::OpenProcedure(8),
+            ],
+            Screen::Confirm,
+        ),
+        shot(
             "09-priority",
             vec![
                 Command::Start,

@@ -147,6 +147,7 @@ pub fn apply(window: &AppWindow, state: &ViewState) {
     confirm.set_procedure_name(state.confirm.procedure_name.as_str().into());
     confirm.set_field_name(state.confirm.field_name.as_str().into());
     confirm.set_eligible_here(state.confirm.eligible_here);
+    confirm.set_provincial_procedure(state.confirm.provincial_procedure);
     confirm.set_wait(wait_data(&state.confirm.wait));
     confirm.set_priority(priority_index(state.confirm.priority));
     let suggestions: Vec<SuggestionData> = state
