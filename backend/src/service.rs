@@ -14,7 +14,7 @@ use crate::core::policy::{choose_next_across, CallingCounter, Candidate};
 use crate::core::suggest::{self, Alternative};
 use crate::core::ticket::{self, transition, Action, TicketState};
 use crate::error::{ApiError, ApiResult};
-use crate::state::{AppState, Directory, Published};
+use crate::state::{AppState, Center, Directory, Published};
 
 /// Who performs a change; recorded in the event log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -648,6 +648,25 @@ pub struct Issued {
     pub wait: wire::WaitEstimate,
 }
 
+/// The center that takes tickets now: 404 for an unknown id, 409 `center_closed` with its
+/// opening hours outside them.
+fn open_center(state: &AppState, center_id: i64) -> ApiResult<Center> {
+    let center = state
+        .dir
+        .center(center_id)
+        .ok_or_else(|| ApiError::NotFound(format!("no center {center_id}")))?;
+    if !state.is_open(center) {
+        return Err(ApiError::conflict(
+            "center_closed",
+            format!(
+                "{} is closed now; opening hours: {}",
+                center.name, center.hours_text
+            ),
+        ));
+    }
+    Ok(center.clone())
+}
+
 /// Issues a ticket at `center_id` (the kiosk's center, or another center the citizen
 /// chose). Numbers are consecutive per (center, series, day): the next sequence is
 /// read and written inside the single writer's transaction, so no two issues race.
@@ -658,20 +677,7 @@ pub async fn issue_ticket(
     procedure_id: i64,
     priority: Option<wire::PriorityReason>,
 ) -> ApiResult<Issued> {
-    let center = state
-        .dir
-        .center(center_id)
-        .ok_or_else(|| ApiError::NotFound(format!("no center {center_id}")))?
-        .clone();
-    if !state.is_open(&center) {
-        return Err(ApiError::conflict(
-            "center_closed",
-            format!(
-                "{} is closed now; opening hours: {}",
-                center.name, center.hours_text
-            ),
-        ));
-    }
+    let center = open_center(state, center_id)?;
     let st = state.clone();
     let issued = state
         .store
@@ -1114,8 +1120,8 @@ pub fn remote_ticket(
 /// Issues a remote ticket at the kiosk of `from_center_id` for `to_center_id` (a
 /// suggestion the citizen accepted). The ticket belongs to the serving center and takes a
 /// number there; its place in the queue is the issue time plus the estimated travel time,
-/// so the citizen loses nothing by travelling; it expires if not checked in within
-/// [`REMOTE_CHECK_IN_GRACE_MIN`] minutes after that.
+/// so the citizen loses nothing by travelling; it expires if not checked in within the
+/// check-in window (`Settings::check_in_window_min`) after that.
 pub async fn issue_remote_ticket(
     state: &AppState,
     actor: Actor,
@@ -1129,20 +1135,7 @@ pub async fn issue_remote_ticket(
         .center(from_center_id)
         .ok_or_else(|| ApiError::NotFound(format!("no center {from_center_id}")))?
         .clone();
-    let to = state
-        .dir
-        .center(to_center_id)
-        .ok_or_else(|| ApiError::NotFound(format!("no center {to_center_id}")))?
-        .clone();
-    if !state.is_open(&to) {
-        return Err(ApiError::conflict(
-            "center_closed",
-            format!(
-                "{} is closed now; opening hours: {}",
-                to.name, to.hours_text
-            ),
-        ));
-    }
+    let to = open_center(state, to_center_id)?;
     let travel_min = state
         .settings
         .travel

@@ -646,11 +646,8 @@ async fn field_targets_are_stored_and_used() {
     use std::sync::Arc;
 
     use backend::core::{Clock, ManualClock};
-    use backend::state::Settings;
+    use backend::state::{AppState, Settings};
 
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("targets.sqlite");
-    let clock = || Arc::new(ManualClock::at_local(2026, 12, 7, 9, 0)) as Arc<dyn Clock>;
     let with = |targets: Vec<(&str, u32)>| Settings {
         field_targets: targets
             .into_iter()
@@ -658,49 +655,45 @@ async fn field_targets_are_stored_and_used() {
             .collect(),
         ..Settings::default()
     };
-    let target_of = |state: &backend::state::AppState, code: &str| {
+    let target_of = |state: &AppState, code: &str| {
         let f = state.dir.fields.iter().find(|f| f.code == code).unwrap();
         (f.target_min, state.dir.targets.target_min(f.id))
     };
 
-    let state = backend::open_state(&db, clock(), with(vec![("HT", 20), ("DD", 90)]), true)
-        .await
-        .unwrap();
-    assert_eq!(target_of(&state, "HT"), (20.0, 20.0));
-    assert_eq!(target_of(&state, "DD"), (90.0, 90.0));
+    let app = util::app_with(with(vec![("HT", 20), ("DD", 90)])).await;
+    assert_eq!(target_of(&app.state, "HT"), (20.0, 20.0));
+    assert_eq!(target_of(&app.state, "DD"), (90.0, 90.0));
     // A field not set keeps the default by its code.
-    assert_eq!(target_of(&state, "CT"), (15.0, 15.0));
-    assert_eq!(target_of(&state, "XD"), (45.0, 45.0));
+    assert_eq!(target_of(&app.state, "CT"), (15.0, 15.0));
+    assert_eq!(target_of(&app.state, "XD"), (45.0, 45.0));
 
     // The manager's hint reports the stored target.
-    let router = backend::api::router(state.clone());
-    let (status, login) = send(
-        &router,
-        "POST",
-        "/api/auth/login",
-        None,
-        json!({ "username": "honggai.quanly", "password": "demo" }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{login}");
-    let token = login["token"].as_str().unwrap().to_string();
-    let hong_gai = state
+    let token = app.login("honggai.quanly").await;
+    let hong_gai = app
+        .state
         .dir
         .centers
         .iter()
         .find(|c| c.code == "HONGGAI")
         .unwrap()
         .id;
-    let (status, hint) = send(
-        &router,
-        "GET",
-        &format!("/api/centers/{hong_gai}/hint"),
-        Some(&token),
-        Value::Null,
-    )
-    .await;
+    let (status, hint) = app
+        .call(
+            "GET",
+            &format!("/api/centers/{hong_gai}/hint"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{hint}");
-    let ht = state.dir.fields.iter().find(|f| f.code == "HT").unwrap().id;
+    let ht = app
+        .state
+        .dir
+        .fields
+        .iter()
+        .find(|f| f.code == "HT")
+        .unwrap()
+        .id;
     let row = hint["fields"]
         .as_array()
         .unwrap()
@@ -708,10 +701,15 @@ async fn field_targets_are_stored_and_used() {
         .find(|f| f["field_id"] == ht)
         .expect("the hint lists every field the center serves");
     assert_eq!(row["target_min"], 20, "{hint}");
+
+    // A later start on the same file without the flag keeps what was stored.
+    let util::App {
+        state, router, dir, ..
+    } = app;
     drop(router);
     drop(state);
-
-    // A later start without the flag keeps what was stored.
+    let db = dir.path().join("q.sqlite");
+    let clock = || Arc::new(ManualClock::at_local(2026, 12, 7, 9, 0)) as Arc<dyn Clock>;
     let again = backend::open_state(&db, clock(), Settings::default(), true)
         .await
         .unwrap();
@@ -729,35 +727,4 @@ async fn field_targets_are_stored_and_used() {
             .expect("a wrong target must stop the start");
         assert!(format!("{err:#}").contains(message), "{err:#}");
     }
-}
-
-async fn send(
-    router: &axum::Router,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Value,
-) -> (StatusCode, Value) {
-    use tower::ServiceExt;
-    let mut req = Request::builder().method(method).uri(path);
-    if let Some(token) = token {
-        req = req.header("authorization", format!("Bearer {token}"));
-    }
-    let req = if body.is_null() {
-        req.body(Body::empty()).unwrap()
-    } else {
-        req.header("content-type", "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap()
-    };
-    let res = router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = http_body_util::BodyExt::collect(res.into_body())
-        .await
-        .unwrap()
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }

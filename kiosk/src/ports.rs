@@ -70,51 +70,13 @@ pub trait BackendApi: Send + Sync {
     fn check_in(&self, request: &CheckInRequest) -> Result<TicketIssued, ApiError>;
 }
 
-/// A queue ticket ready for paper: every string is already in the citizen's language.
-/// It mirrors the hardware crate's ticket layout so the adapter is a plain copy.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PrintedTicket {
-    /// The name of the center where the citizen will be served.
-    pub center_name: String,
-    /// That center's address, printed when the ticket is for another center.
-    pub center_address: Option<String>,
-    /// The label above the number.
-    pub number_label: String,
-    /// The ticket number.
-    pub number: u32,
-    /// The priority line, when the citizen chose a priority.
-    pub priority_label: Option<String>,
-    /// The field of the procedure.
-    pub field_name: String,
-    /// The procedure.
-    pub procedure_name: String,
-    /// The people-ahead line.
-    pub people_ahead: String,
-    /// The estimated-wait line.
-    pub wait_text: String,
-    /// The issue-time line.
-    pub issued_at: String,
-    /// The URL of the ticket's status page, carried by the QR code.
-    pub qr_payload: String,
-    /// Small lines at the bottom.
-    pub footer_lines: Vec<String>,
-    /// The block of a ticket for another center: what to do there and by when.
-    pub remote: Option<PrintedRemote>,
-}
+/// A queue ticket ready for paper, every string already in the citizen's language: the
+/// hardware crate's ticket layout itself, so what the controller fills is what prints.
+pub use hardware::layout::TicketLayout as PrintedTicket;
 
 /// The block printed on a ticket for another center, in Vietnamese with the English under
 /// it whatever the citizen's language, so that the staff of either center can read it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PrintedRemote {
-    /// "VÉ TẠI TRUNG TÂM KHÁC".
-    pub heading: String,
-    /// "TICKET FOR ANOTHER CENTER".
-    pub heading_en: String,
-    /// "Hãy quét mã QR tại kiosk của trung tâm trước 10:45 để giữ chỗ".
-    pub text: String,
-    /// "Scan the QR code at its kiosk before 10:45 to keep your place".
-    pub text_en: String,
-}
+pub use hardware::layout::RemoteNotice as PrintedRemote;
 
 /// Why a ticket did not come out of the printer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

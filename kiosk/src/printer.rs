@@ -1,13 +1,13 @@
 //! The ticket printer through the hardware crate's printer actor: the kiosk's
-//! [`PrintedTicket`] becomes a [`TicketLayout`], is encoded to ESC/POS and submitted to
-//! the one thread that owns the printer; the kiosk waits for the outcome.
+//! [`PrintedTicket`] (the hardware crate's ticket layout) is encoded to ESC/POS and
+//! submitted to the one thread that owns the printer; the kiosk waits for the outcome.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use hardware::layout::{encode_ticket, Paper, RemoteNotice, TicketLayout};
+use hardware::layout::{encode_ticket, Paper};
 use hardware::printer::{JobOutcome, PrinterActor, PrinterConfig, PrinterHandle};
 use hardware::status::PrinterStatus;
 use hardware::transport::PrintError;
@@ -98,30 +98,6 @@ fn health_of(error: &PrintError) -> PrinterHealth {
     }
 }
 
-/// The hardware crate's layout of a kiosk ticket.
-pub fn layout(ticket: &PrintedTicket) -> TicketLayout {
-    TicketLayout {
-        center_name: ticket.center_name.clone(),
-        center_address: ticket.center_address.clone(),
-        number_label: ticket.number_label.clone(),
-        number: ticket.number,
-        priority_label: ticket.priority_label.clone(),
-        field_name: ticket.field_name.clone(),
-        procedure_name: ticket.procedure_name.clone(),
-        people_ahead: ticket.people_ahead.clone(),
-        wait_text: ticket.wait_text.clone(),
-        issued_at: ticket.issued_at.clone(),
-        qr_payload: ticket.qr_payload.clone(),
-        footer_lines: ticket.footer_lines.clone(),
-        remote: ticket.remote.as_ref().map(|remote| RemoteNotice {
-            heading: remote.heading.clone(),
-            heading_en: remote.heading_en.clone(),
-            text: remote.text.clone(),
-            text_en: remote.text_en.clone(),
-        }),
-    }
-}
-
 impl HardwarePrinter {
     /// Wraps a running printer actor.
     pub fn new(handle: PrinterHandle, paper: Paper) -> Self {
@@ -152,7 +128,7 @@ impl HardwarePrinter {
 
 impl TicketPrinter for HardwarePrinter {
     fn print(&self, ticket: &PrintedTicket) -> Result<(), PrintFailure> {
-        let bytes = encode_ticket(&layout(ticket), self.paper);
+        let bytes = encode_ticket(ticket, self.paper);
         let job = self.handle.submit(bytes);
         match self.handle.wait(job, JOB_TIMEOUT) {
             Ok(JobOutcome::Printed { .. }) => {

@@ -60,7 +60,7 @@ fn status_of(base_url: &str, printed: &PrintedTicket) -> TicketStatus {
 /// the number in the printer's own digits, and the virtual printer's page is, pixel for
 /// pixel, what the hardware crate's interpreter makes of that job.
 fn assert_page_carries(png: &std::path::Path, printed: &PrintedTicket, printer: &HardwarePrinter) {
-    let job = encode_ticket(&kiosk::printer::layout(printed), printer.paper());
+    let job = encode_ticket(printed, printer.paper());
     let digits = printed.number.to_string();
     assert!(
         job.windows(digits.len()).any(|w| w == digits.as_bytes()),
