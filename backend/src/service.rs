@@ -424,7 +424,7 @@ fn projected_minutes(
         target_counter: None,
     }));
     // Remote tickets of the other fields arrive at their place; then the last hour again.
-    let mut due: Vec<Candidate> = tickets_in("'remote'")?
+    let due: Vec<Candidate> = tickets_in("'remote'")?
         .into_iter()
         .filter(|t| t.field_id != field_id)
         .collect();
@@ -443,12 +443,12 @@ fn projected_minutes(
             candidate,
         )?
         .collect::<Result<_, _>>()?;
-    due.extend(estimate::expected_arrivals(
+    let expected = estimate::expected_arrivals(
         &recent,
         now,
         estimate::ARRIVAL_WINDOW_MIN,
         estimate::ARRIVAL_REPEATS,
-    ));
+    );
     let mut fields: Vec<i64> = counters
         .iter()
         .flat_map(|c| c.fields.iter().copied())
@@ -469,6 +469,7 @@ fn projected_minutes(
             counters: &counters,
             waiting: &waiting,
             due: &due,
+            expected: &expected,
         },
         Candidate {
             id: i64::MAX,
@@ -477,10 +478,10 @@ fn projected_minutes(
             queue_at_ms: place,
             target_counter: None,
         },
-        |f| {
+        |t| {
             known
                 .iter()
-                .find(|(g, _)| *g == f)
+                .find(|(g, _)| *g == t.field_id)
                 .map_or(own_service, |(_, s)| *s)
         },
     ))

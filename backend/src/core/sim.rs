@@ -544,8 +544,8 @@ impl<'w> Run<'w> {
             target_counter: None,
         };
         let waiting: Vec<Candidate> = self.waiting[g].iter().map(|&j| candidate(j)).collect();
-        let due: Vec<Candidate> = if self.policy == Policy::Pooled {
-            Vec::new()
+        let (due, expected): (Vec<Candidate>, Vec<Candidate>) = if self.policy == Policy::Pooled {
+            (Vec::new(), Vec::new())
         } else {
             let window_start = now - estimate::ARRIVAL_WINDOW_MIN * MINUTE_MS;
             let joined = &self.joined[center];
@@ -553,19 +553,18 @@ impl<'w> Run<'w> {
             let from = joined
                 .partition_point(|&j| world.citizens[j].issue_ms <= window_start - 120 * MINUTE_MS);
             let recent: Vec<Candidate> = joined[from..].iter().map(|&j| candidate(j)).collect();
-            let mut due = estimate::expected_arrivals(
+            let expected = estimate::expected_arrivals(
                 &recent,
                 now,
                 estimate::ARRIVAL_WINDOW_MIN,
                 estimate::ARRIVAL_REPEATS,
             );
-            due.extend(
-                self.inbound[center]
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| candidate(j)),
-            );
-            due
+            let due = self.inbound[center]
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| candidate(j))
+                .collect();
+            (due, expected)
         };
         let counters: Vec<estimate::OpenCounter<'_>> = open_counters
             .iter()
@@ -624,6 +623,7 @@ impl<'w> Run<'w> {
                     counters: &counters,
                     waiting: &waiting,
                     due: &due,
+                    expected: &expected,
                 },
                 Candidate {
                     id: i as i64,
@@ -632,7 +632,7 @@ impl<'w> Run<'w> {
                     queue_at_ms: queue_at,
                     target_counter: None,
                 },
-                service_of,
+                |t| service_of(t.field_id),
             );
             estimate::estimate_around(load, point)
         }
