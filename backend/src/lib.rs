@@ -49,6 +49,12 @@ pub async fn open_state(
                     .map_err(store::StoreError::from)
             })
             .await?;
+        if settings.travel_times.is_none() {
+            store_travel_times(&store, catalogue::DEMO_TRAVEL_TIMES.to_string(), "demo").await?;
+        }
+    }
+    if let Some(text) = settings.travel_times.clone() {
+        store_travel_times(&store, text, "--travel-times").await?;
     }
     if !settings.field_targets.is_empty() {
         let targets = settings.field_targets.clone();
@@ -75,6 +81,37 @@ pub async fn open_state(
             .await?;
     }
     AppState::new(store, clock, settings).await
+}
+
+/// Replaces the travel-time table with the entries of a travel-time file (see
+/// `core::suggest::parse_travel_times`); an error names the file's line and stores nothing.
+async fn store_travel_times(
+    store: &Store,
+    text: String,
+    source: &'static str,
+) -> anyhow::Result<()> {
+    let count = store
+        .write(move |conn| {
+            let codes: Vec<String> = conn
+                .prepare("SELECT code FROM centers ORDER BY id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+            let entries = core::suggest::parse_travel_times(&text, &refs)
+                .map_err(|e| store::StoreError::Task(format!("{source}: {e}")))?;
+            conn.execute("DELETE FROM travel_times", [])?;
+            let mut insert = conn.prepare(
+                "INSERT INTO travel_times (from_center_id, to_center_id, minutes)
+                 SELECT a.id, b.id, ?3 FROM centers a, centers b WHERE a.code = ?1 AND b.code = ?2",
+            )?;
+            for (from, to, minutes) in &entries {
+                insert.execute(rusqlite::params![from, to, minutes])?;
+            }
+            Ok::<_, store::StoreError>(entries.len())
+        })
+        .await?;
+    tracing::info!(source, pairs = count, "travel-time table stored");
+    Ok(())
 }
 
 /// Serves the API on `listener` until `shutdown` completes. Also runs the daily reset

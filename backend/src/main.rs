@@ -83,6 +83,12 @@ struct Config {
     /// Door-to-door travel speed between centers, km/h.
     #[arg(long, env = "QUEUE_TRAVEL_SPEED_KMH", default_value_t = 35.0)]
     travel_speed_kmh: f64,
+    /// Travel times that override the coordinates, one `FROM,TO,MINUTES` a line (center
+    /// codes; `*` for every other center; `none` for no route, never suggested). Replaces
+    /// the stored table, which holds for later starts; a new database starts with the
+    /// demo province's island routes.
+    #[arg(long, env = "QUEUE_TRAVEL_TIMES")]
+    travel_times: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -136,9 +142,17 @@ async fn main() -> anyhow::Result<()> {
         (5..=240).contains(&config.check_in_window_min),
         "--check-in-window-min must be 5 to 240 minutes"
     );
+    let travel_times = match &config.travel_times {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        ),
+        None => None,
+    };
     let defaults = Settings::default();
     let settings = Settings {
         field_targets,
+        travel_times,
         check_in_window_min: config.check_in_window_min,
         thresholds: backend::core::suggest::Thresholds {
             min_saving_min: config.suggest_min_saving_min,

@@ -592,10 +592,10 @@ pub fn suggestions_for(
         if !serves || !state.is_open(c) {
             continue;
         }
-        let travel = state
-            .settings
-            .travel
-            .minutes((here.latitude, here.longitude), (c.latitude, c.longitude));
+        // A center with no practical route (an island) is never suggested.
+        let Some(travel) = dir.travel_minutes(&state.settings.travel, here.id, c.id) else {
+            continue;
+        };
         // Remote tickets due there before this citizen could arrive will stand ahead of
         // them: counting them keeps a crowd from being sent to the same quiet center.
         let arrival_ms = state.now_ms() + (travel * 60_000.0) as i64;
@@ -1138,9 +1138,17 @@ pub async fn issue_remote_ticket(
         .clone();
     let to = open_center(state, to_center_id)?;
     let travel_min = state
-        .settings
-        .travel
-        .minutes((from.latitude, from.longitude), (to.latitude, to.longitude))
+        .dir
+        .travel_minutes(&state.settings.travel, from.id, to.id)
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "no_route",
+                format!(
+                    "{} cannot be reached from {} within the day (travel-time table)",
+                    to.name, from.name
+                ),
+            )
+        })?
         .ceil() as i64;
     let st = state.clone();
     let remote = state

@@ -8,7 +8,7 @@ use tokio::sync::broadcast;
 
 use crate::core::hours::OpeningHours;
 use crate::core::policy::{default_target_min, CallPolicy, FieldTargets};
-use crate::core::suggest::{Thresholds, TravelModel};
+use crate::core::suggest::{Thresholds, TravelModel, TravelTable};
 use crate::core::Clock;
 use crate::store::Store;
 
@@ -31,6 +31,10 @@ pub struct Settings {
     pub field_targets: Vec<(String, u32)>,
     /// Minutes after its expected arrival that a remote ticket may still be checked in.
     pub check_in_window_min: i64,
+    /// The text of a travel-time file to store at start-up in place of the table
+    /// (`--travel-times`; format: `core::suggest::parse_travel_times`); it stays in the
+    /// database for later starts.
+    pub travel_times: Option<String>,
 }
 
 impl Default for Settings {
@@ -46,6 +50,7 @@ impl Default for Settings {
                 .expect("the embedded holiday calendar parses"),
             field_targets: Vec::new(),
             check_in_window_min: crate::service::REMOTE_CHECK_IN_GRACE_MIN,
+            travel_times: None,
         }
     }
 }
@@ -92,6 +97,8 @@ pub struct Directory {
     pub counters: Vec<Counter>,
     /// Every field's target, for the call policy and the manager hint.
     pub targets: FieldTargets,
+    /// Travel times that override the coordinate model (table `travel_times`).
+    pub travel: TravelTable,
     center_index: HashMap<i64, usize>,
     field_index: HashMap<i64, usize>,
     counter_index: HashMap<i64, usize>,
@@ -181,6 +188,12 @@ impl Directory {
         for (i, c) in dir.centers.iter().enumerate() {
             dir.center_index.insert(c.id, i);
         }
+        let mut stmt =
+            conn.prepare("SELECT from_center_id, to_center_id, minutes FROM travel_times")?;
+        dir.travel = TravelTable::new(
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<Vec<(i64, i64, Option<u32>)>, _>>()?,
+        );
         for (i, f) in dir.fields.iter().enumerate() {
             dir.field_index.insert(f.id, i);
         }
@@ -197,6 +210,17 @@ impl Directory {
 
     pub fn counter(&self, id: i64) -> Option<&Counter> {
         self.counter_index.get(&id).map(|&i| &self.counters[i])
+    }
+
+    /// Travel minutes between two centers: the table's, else the model's; `None` when
+    /// there is no practical route (or no such center).
+    pub fn travel_minutes(&self, model: &TravelModel, from: i64, to: i64) -> Option<f64> {
+        let (a, b) = (self.center(from)?, self.center(to)?);
+        self.travel.minutes(
+            model,
+            (a.id, (a.latitude, a.longitude)),
+            (b.id, (b.latitude, b.longitude)),
+        )
     }
 
     pub fn counters_of(&self, center_id: i64) -> impl Iterator<Item = &Counter> {

@@ -676,3 +676,144 @@ async fn the_check_in_window_is_a_setting() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_travel_table_overrides_coordinates_and_a_center_without_a_route_is_never_suggested() {
+    // A new database starts with the demo province's island routes: Cô Tô, Vĩnh Thực and
+    // Cái Chiên have none to any of the other centers, either way (55·54 − 52·51 pairs).
+    let demo = world().await;
+    assert_eq!(demo.state.dir.travel.len(), 318);
+    let co_to = center_id(&demo.state, "COTO");
+    let van_don = center_id(&demo.state, "VANDON");
+    assert_eq!(
+        demo.state
+            .dir
+            .travel_minutes(&demo.state.settings.travel, van_don, co_to),
+        None
+    );
+    drop(demo);
+
+    // A province's own table: Bãi Cháy cannot be reached from Hồng Gai today (a closed
+    // bridge), and Hạ Long is a minute away whatever the map says.
+    let w = world_with(Settings {
+        travel_times: Some(
+            "# closures today\nBAICHAY,HONGGAI,none\nHONGGAI,HALONG,1 # next door\n".into(),
+        ),
+        ..Settings::default()
+    })
+    .await;
+    assert_eq!(w.state.dir.travel.len(), 4, "the table replaces the demo's");
+    let hong_gai = center_id(&w.state, "HONGGAI");
+    let bai_chay = center_id(&w.state, "BAICHAY");
+    let ha_long = center_id(&w.state, "HALONG");
+    let procedure = civil_status_procedure(&w.state).await;
+    for _ in 0..30 {
+        let (status, _) = issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, preview) = call(
+        &w.state,
+        "GET",
+        &format!("/api/kiosk/preview?procedure_id={procedure}"),
+        hong_gai,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let suggestions = preview["suggestions"].as_array().unwrap();
+    assert!(!suggestions.is_empty(), "{preview}");
+    assert!(
+        suggestions
+            .iter()
+            .all(|s| s["center_id"].as_i64() != Some(bai_chay)),
+        "a center without a route was suggested: {preview}"
+    );
+    assert_eq!(
+        suggestions[0]["center_id"].as_i64(),
+        Some(ha_long),
+        "{preview}"
+    );
+    assert_eq!(
+        suggestions[0]["travel_minutes"].as_u64(),
+        Some(1),
+        "{preview}"
+    );
+
+    // A remote ticket for a center without a route is refused, and nothing is issued.
+    let before: i64 = count_tickets(&w.state, bai_chay).await;
+    let (status, err) = issue(
+        &w.state,
+        hong_gai,
+        json!({ "procedure_id": procedure, "for_center_id": bai_chay }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"], "no_route", "{err}");
+    assert_eq!(count_tickets(&w.state, bai_chay).await, before);
+    // The table's minutes place a remote ticket: issue time plus one minute.
+    let issued_ms = w.state.now_ms();
+    let (status, remote) = issue(
+        &w.state,
+        hong_gai,
+        json!({ "procedure_id": procedure, "for_center_id": ha_long }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{remote}");
+    assert_eq!(remote["remote"]["travel_minutes"].as_i64(), Some(1));
+    assert_eq!(
+        remote["remote"]["expected_arrival"],
+        rfc3339(issued_ms + 60_000).as_str()
+    );
+}
+
+async fn count_tickets(state: &AppState, center: i64) -> i64 {
+    state
+        .store
+        .read(move |conn| {
+            conn.query_row(
+                "SELECT COUNT(*) FROM tickets WHERE center_id = ?1",
+                [center],
+                |r| r.get(0),
+            )
+            .map_err(backend::store::StoreError::from)
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_wrong_travel_table_stops_the_start_and_names_the_line() {
+    // (file, what the error says)
+    let cases = [
+        (
+            "HONGGAI,BAICHAY,12\nHONGGAI,NOWHERE,5\n",
+            "line 2: no center has the code NOWHERE",
+        ),
+        (
+            "HONGGAI,BAICHAY,0\n",
+            "line 1: minutes must be 1 to 600 or none",
+        ),
+        ("HONGGAI;BAICHAY;12\n", "line 1: expected FROM,TO,MINUTES"),
+    ];
+    for (text, says) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let result = backend::open_state(
+            &dir.path().join("queue.sqlite"),
+            Arc::new(ManualClock::at_local(2026, 12, 7, 8, 0)),
+            Settings {
+                travel_times: Some(text.into()),
+                ..Settings::default()
+            },
+            true,
+        )
+        .await;
+        let error = match result {
+            Ok(_) => panic!("{text:?} was accepted"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(
+            error.contains("--travel-times") && error.contains(says),
+            "{text:?}: {error}"
+        );
+    }
+}

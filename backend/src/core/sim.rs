@@ -7,7 +7,8 @@
 //! on their way and [`estimate::expected_arrivals`], with
 //! [`estimate::learned_service_minutes`] and [`estimate::province_prior_minutes`] for
 //! service times and [`estimate::estimate_around`] for the range (the closed form
-//! [`estimate::estimate`] when no counter of the field is open), [`suggest::suggest`] with the [`TravelModel`] for suggestions, and
+//! [`estimate::estimate`] when no counter of the field is open), [`suggest::suggest`] with
+//! the [`TravelModel`] and the province's [`TravelTable`] for suggestions, and
 //! [`policy::choose_next_across`] for every call at a counter — and only replaces SQLite
 //! with vectors and the wall clock with an event queue.
 //!
@@ -53,7 +54,7 @@ use super::clock::vietnam_offset;
 use super::estimate::{self, QueueLoad};
 use super::hours::OpeningHours;
 use super::policy::{self, CallPolicy, CallingCounter, Candidate, FieldTargets};
-use super::suggest::{self, Alternative, Thresholds, TravelModel};
+use super::suggest::{self, Alternative, Thresholds, TravelModel, TravelTable};
 
 const MINUTE_MS: i64 = 60_000;
 
@@ -245,6 +246,9 @@ pub struct World {
     pub counters: Vec<SimCounter>,
     pub citizens: Vec<Citizen>,
     pub targets: FieldTargets,
+    /// The province's travel-time exceptions ([`catalogue::DEMO_TRAVEL_TIMES`]), by center
+    /// index: islands are never suggested.
+    pub travel_table: TravelTable,
     pub day_start_ms: i64,
 }
 
@@ -372,12 +376,21 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
             .enumerate()
             .map(|(i, c)| (i as i64 + 1, c.as_str())),
     );
+    let codes: Vec<&str> = centers.iter().map(|c| c.code.as_str()).collect();
+    let index = |code: &str| codes.iter().position(|c| *c == code).map(|i| i as i64);
+    let travel_table = TravelTable::new(
+        suggest::parse_travel_times(catalogue::DEMO_TRAVEL_TIMES, &codes)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(a, b, m)| Some((index(&a)?, index(&b)?, m))),
+    );
     World {
         field_codes,
         centers,
         counters,
         citizens,
         targets,
+        travel_table,
         day_start_ms,
     }
 }
@@ -691,7 +704,14 @@ impl<'w> Run<'w> {
             if !serves {
                 continue;
             }
-            let travel = self.s.travel.minutes(from.position, center.position);
+            let Some(travel) = self.world.travel_table.minutes(
+                &self.s.travel,
+                (c.center as i64, from.position),
+                (b as i64, center.position),
+            ) else {
+                // No practical route (an island): never suggested.
+                continue;
+            };
             // A center that cannot save the minimum even with no wait is not worth an
             // estimate; suggest() would drop it anyway.
             if stay - travel < self.s.thresholds.min_saving_min {

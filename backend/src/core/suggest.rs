@@ -6,6 +6,8 @@
 //! over staying is large in minutes *and* in share, so nobody is sent across town to
 //! save five minutes.
 
+use std::collections::HashMap;
+
 /// Travel-time model from coordinates: great-circle distance times a road factor,
 /// at an average speed, plus a fixed overhead for leaving and parking.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,6 +44,131 @@ impl TravelModel {
         }
         haversine_km(from, to) * self.road_factor / self.speed_kmh * 60.0 + self.overhead_min
     }
+}
+
+/// Configured travel minutes between centers, which override the [`TravelModel`] where
+/// given: a ferry, a mountain pass or a bridge that coordinates cannot see. `None` means
+/// no practical route within the day; such a pair is never suggested either way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TravelTable {
+    pairs: HashMap<(i64, i64), Option<u32>>,
+}
+
+impl TravelTable {
+    /// A table from (from center id, to center id, minutes) entries, each one way.
+    pub fn new(entries: impl IntoIterator<Item = (i64, i64, Option<u32>)>) -> Self {
+        TravelTable {
+            pairs: entries
+                .into_iter()
+                .map(|(from, to, minutes)| ((from, to), minutes))
+                .collect(),
+        }
+    }
+
+    /// How many one-way pairs the table holds.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Minutes from one center to another, each given as (id, (latitude, longitude)):
+    /// the table's entry where it has one, else the model's; `None` for no route.
+    pub fn minutes(
+        &self,
+        model: &TravelModel,
+        from: (i64, (f64, f64)),
+        to: (i64, (f64, f64)),
+    ) -> Option<f64> {
+        match self.pairs.get(&(from.0, to.0)) {
+            Some(entry) => entry.map(f64::from),
+            None => Some(model.minutes(from.1, to.1)),
+        }
+    }
+}
+
+/// Longest travel a table may give, in minutes: ten hours is a day's journey, not a
+/// suggestion.
+pub const MAX_TABLE_MINUTES: u32 = 600;
+
+/// Reads a travel-time file against the province's center codes and returns one-way
+/// (from code, to code, minutes) entries, `None` for no route.
+///
+/// One entry per line, `FROM,TO,MINUTES`; `#` starts a comment. A line holds both ways.
+/// `*` on one side stands for every other center; `none` for minutes means no practical
+/// route within the day. Lines with `*` apply first, in order, then the lines naming two
+/// centers, in order, so `COTO,*,none` followed by `COTO,VANDON,120` leaves one boat
+/// route open. Errors name the line: an unknown code, `*` on both sides, a center paired
+/// with itself, minutes outside 1 to [`MAX_TABLE_MINUTES`].
+pub fn parse_travel_times(
+    text: &str,
+    codes: &[&str],
+) -> Result<Vec<(String, String, Option<u32>)>, String> {
+    let mut wildcard = Vec::new();
+    let mut exact = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split(',').map(str::trim).collect();
+        let [from, to, minutes] = cols.as_slice() else {
+            return Err(format!(
+                "line {line_no}: expected FROM,TO,MINUTES, found {line:?}"
+            ));
+        };
+        let known = |code: &str| code == "*" || codes.contains(&code);
+        for code in [from, to] {
+            if !known(code) {
+                return Err(format!("line {line_no}: no center has the code {code}"));
+            }
+        }
+        if *from == "*" && *to == "*" {
+            return Err(format!("line {line_no}: * on both sides"));
+        }
+        if from == to {
+            return Err(format!("line {line_no}: {from} paired with itself"));
+        }
+        let minutes = if minutes.eq_ignore_ascii_case("none") {
+            None
+        } else {
+            match minutes.parse::<u32>() {
+                Ok(m) if (1..=MAX_TABLE_MINUTES).contains(&m) => Some(m),
+                _ => {
+                    return Err(format!(
+                        "line {line_no}: minutes must be 1 to {MAX_TABLE_MINUTES} or none, found {minutes:?}"
+                    ))
+                }
+            }
+        };
+        if *from == "*" || *to == "*" {
+            let center = if *from == "*" { *to } else { *from };
+            wildcard.push((center, minutes));
+        } else {
+            exact.push((*from, *to, minutes));
+        }
+    }
+    let mut pairs: Vec<((String, String), Option<u32>)> = Vec::new();
+    let mut set = |a: &str, b: &str, m: Option<u32>| {
+        for key in [(a, b), (b, a)] {
+            match pairs.iter_mut().find(|(k, _)| k.0 == key.0 && k.1 == key.1) {
+                Some(entry) => entry.1 = m,
+                None => pairs.push(((key.0.to_string(), key.1.to_string()), m)),
+            }
+        }
+    };
+    for (center, minutes) in wildcard {
+        for other in codes.iter().filter(|c| **c != center) {
+            set(center, other, minutes);
+        }
+    }
+    for (a, b, minutes) in exact {
+        set(a, b, minutes);
+    }
+    Ok(pairs.into_iter().map(|((a, b), m)| (a, b, m)).collect())
 }
 
 /// When a suggestion is worth making.
@@ -292,6 +419,98 @@ mod tests {
                 .map(|p| p.center_id)
                 .collect();
             assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn travel_table_parses_and_overrides_the_model() {
+        let codes = ["A", "B", "C", "ISLAND"];
+        let text = "# islands by boat\nISLAND,*,none\nISLAND , B, 90 # the ferry\nA,C,12\n\n";
+        let mut got = parse_travel_times(text, &codes).expect("valid");
+        got.sort();
+        let want: Vec<(String, String, Option<u32>)> = vec![
+            ("A", "C", Some(12)),
+            ("A", "ISLAND", None),
+            ("B", "ISLAND", Some(90)),
+            ("C", "A", Some(12)),
+            ("C", "ISLAND", None),
+            ("ISLAND", "A", None),
+            ("ISLAND", "B", Some(90)),
+            ("ISLAND", "C", None),
+        ]
+        .into_iter()
+        .map(|(a, b, m)| (a.to_string(), b.to_string(), m))
+        .collect();
+        assert_eq!(got, want);
+        // Ids follow the codes' positions; A–B is not in the table: the model decides.
+        let id = |code: &str| codes.iter().position(|c| *c == code).unwrap() as i64;
+        let table = TravelTable::new(got.iter().map(|(a, b, m)| (id(a), id(b), *m)));
+        let model = TravelModel::default();
+        let (pa, pb) = ((21.0, 107.0), (21.1, 107.1));
+        // (name, from, to, expected)
+        let cases = [
+            ("table minutes", (id("A"), pa), (id("C"), pb), Some(12.0)),
+            ("no route", (id("A"), pa), (id("ISLAND"), pb), None),
+            (
+                "the ferry line wins over *",
+                (id("ISLAND"), pa),
+                (id("B"), pb),
+                Some(90.0),
+            ),
+            (
+                "not in the table",
+                (id("A"), pa),
+                (id("B"), pb),
+                Some(model.minutes(pa, pb)),
+            ),
+        ];
+        for (name, from, to, expected) in cases {
+            assert_eq!(table.minutes(&model, from, to), expected, "{name}");
+        }
+        assert_eq!(table.len(), 8);
+    }
+
+    #[test]
+    fn travel_table_errors_name_the_line() {
+        let codes = ["A", "B"];
+        // (text, error)
+        let cases = [
+            ("A,B\n", "line 1: expected FROM,TO,MINUTES, found \"A,B\""),
+            ("# c\nA,Z,5\n", "line 2: no center has the code Z"),
+            ("*,*,5", "line 1: * on both sides"),
+            ("A,A,5", "line 1: A paired with itself"),
+            (
+                "A,B,0",
+                "line 1: minutes must be 1 to 600 or none, found \"0\"",
+            ),
+            (
+                "A,B,601",
+                "line 1: minutes must be 1 to 600 or none, found \"601\"",
+            ),
+            (
+                "A,B,soon",
+                "line 1: minutes must be 1 to 600 or none, found \"soon\"",
+            ),
+        ];
+        for (text, error) in cases {
+            assert_eq!(
+                parse_travel_times(text, &codes),
+                Err(error.to_string()),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_travel_times("# nothing\n", &codes), Ok(vec![]));
+    }
+
+    #[test]
+    fn the_demo_islands_have_no_route() {
+        let province = catalogue::demo_province();
+        let codes: Vec<&str> = province.centers.iter().map(|c| c.code.as_str()).collect();
+        let entries = parse_travel_times(catalogue::DEMO_TRAVEL_TIMES, &codes).expect("valid");
+        for island in ["COTO", "VINHTHUC", "CAICHIEN"] {
+            let from: Vec<_> = entries.iter().filter(|e| e.0 == island).collect();
+            assert_eq!(from.len(), codes.len() - 1, "{island}");
+            assert!(from.iter().all(|e| e.2.is_none()), "{island}");
         }
     }
 

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     // 0003, so a new migration is appended, never inserted, whatever its file name.
     include_str!("../../migrations/0002_remote_tickets.sql"),
     include_str!("../../migrations/0004_field_targets.sql"),
+    include_str!("../../migrations/0005_travel_times.sql"),
 ];
 
 /// At most this many jobs share one commit, so one batch never holds the lock long.
