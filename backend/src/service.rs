@@ -3,6 +3,7 @@
 //! Each write runs as one job of the store's writer (see `store`), so a ticket's change,
 //! its event-log row and the counter's state commit together or not at all.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rand::Rng;
@@ -229,6 +230,79 @@ pub fn service_minutes(
     ))
 }
 
+/// How long a learned set of procedure factors is used before it is read again.
+pub const PROCEDURE_FACTORS_TTL_MS: i64 = 5 * 60_000;
+/// Finished tickets of a field (province-wide) that procedure factors learn from.
+const PROCEDURE_FACTORS_SAMPLE: u32 = 1000;
+/// Of those, the most recent per procedure.
+const PROCEDURE_FACTORS_PER_PROCEDURE: usize = 100;
+
+/// Each procedure's service time relative to its field's (`estimate::procedure_factor`),
+/// learned from the province's recent finished tickets of the field and kept for
+/// [`PROCEDURE_FACTORS_TTL_MS`]: every estimate at every center reads them, and they move
+/// slowly.
+#[derive(Debug, Default)]
+pub struct ProcedureFactors {
+    by_field: std::sync::Mutex<HashMap<i64, (i64, Arc<HashMap<i64, f64>>)>>,
+}
+
+impl ProcedureFactors {
+    /// The factors of a field's procedures (a procedure missing from the map has none
+    /// learned: factor 1).
+    pub fn of_field(
+        &self,
+        conn: &Connection,
+        field_id: i64,
+        now_ms: i64,
+    ) -> rusqlite::Result<Arc<HashMap<i64, f64>>> {
+        if let Some((at, factors)) = self
+            .by_field
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&field_id)
+        {
+            if now_ms - at < PROCEDURE_FACTORS_TTL_MS && now_ms >= *at {
+                return Ok(factors.clone());
+            }
+        }
+        let rows: Vec<(i64, f64)> = conn
+            .prepare_cached(
+                "SELECT procedure_id, (finished_ms - called_ms) / 60000.0 FROM tickets
+                 WHERE field_id = ?1 AND state = 'done' AND called_ms IS NOT NULL
+                 ORDER BY finished_ms DESC LIMIT ?2",
+            )?
+            .query_map(params![field_id, PROCEDURE_FACTORS_SAMPLE], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let factors = Arc::new(procedure_factors_from(&rows));
+        self.by_field
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(field_id, (now_ms, factors.clone()));
+        Ok(factors)
+    }
+}
+
+/// Factors from (procedure, minutes) rows of one field, newest first.
+fn procedure_factors_from(rows: &[(i64, f64)]) -> HashMap<i64, f64> {
+    if rows.is_empty() {
+        return HashMap::new();
+    }
+    let field_mean = rows.iter().map(|(_, m)| m.clamp(0.5, 120.0)).sum::<f64>() / rows.len() as f64;
+    let mut by_procedure: HashMap<i64, Vec<f64>> = HashMap::new();
+    for &(procedure, minutes) in rows {
+        let recent = by_procedure.entry(procedure).or_default();
+        if recent.len() < PROCEDURE_FACTORS_PER_PROCEDURE {
+            recent.push(minutes);
+        }
+    }
+    by_procedure
+        .into_iter()
+        .map(|(procedure, recent)| (procedure, estimate::procedure_factor(&recent, field_mean)))
+        .collect()
+}
+
 /// Open and busy counters serving a field at a center.
 pub fn counter_load(
     conn: &Connection,
@@ -372,9 +446,19 @@ fn projected_minutes(
         "SELECT consecutive_priority FROM counter_sessions WHERE counter_id = ?1",
     )?;
     let mut current = conn.prepare_cached(
-        "SELECT field_id, called_ms FROM tickets WHERE counter_id = ?1 AND state IN ('called', 'serving')
+        "SELECT field_id, called_ms, procedure_id FROM tickets WHERE counter_id = ?1 AND state IN ('called', 'serving')
          ORDER BY called_ms DESC LIMIT 1",
     )?;
+    // A ticket's expected service is its center's field mean times its procedure's
+    // factor, learned province-wide.
+    let factors = &state.procedure_factors;
+    let factor_of = |field: i64, procedure: i64| -> rusqlite::Result<f64> {
+        Ok(factors
+            .of_field(conn, field, now)?
+            .get(&procedure)
+            .copied()
+            .unwrap_or(1.0))
+    };
     let mut counters = Vec::new();
     for c in dir.counters_of(center_id) {
         let Some(run) = session
@@ -383,13 +467,15 @@ fn projected_minutes(
         else {
             continue;
         };
-        let busy: Option<(i64, Option<i64>)> = current
-            .query_row([c.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let busy: Option<(i64, Option<i64>, i64)> = current
+            .query_row([c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let free_at_ms = match busy {
-            Some((f, called)) => {
-                estimate::busy_until_ms(called.unwrap_or(now), service_of(f)?, now)
-            }
+            Some((f, called, procedure)) => estimate::busy_until_ms(
+                called.unwrap_or(now),
+                service_of(f)? * factor_of(f, procedure)?,
+                now,
+            ),
             None => now,
         };
         counters.push(estimate::OpenCounter {
@@ -460,6 +546,21 @@ fn projected_minutes(
         known.push((f, service_of(f)?));
     }
     let own_service = service_of(field_id)?;
+    // The procedure factor of every ticket the replay may call (expected arrivals, which
+    // stand for citizens not known yet, take their field's mean).
+    let mut ticket_factor: HashMap<i64, f64> = HashMap::new();
+    let rows: Vec<(i64, i64, i64)> = conn
+        .prepare_cached(
+            "SELECT id, field_id, procedure_id FROM tickets
+             WHERE center_id = ?1 AND business_day = ?2 AND state IN ('waiting', 'remote')",
+        )?
+        .query_map(params![center_id, day], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    for (id, field, procedure) in rows {
+        ticket_factor.insert(id, factor_of(field, procedure)?);
+    }
     let targets = &dir.targets;
     Ok(estimate::projected_wait_minutes(
         estimate::Projection {
@@ -479,10 +580,11 @@ fn projected_minutes(
             target_counter: None,
         },
         |t| {
-            known
+            let field_mean = known
                 .iter()
                 .find(|(g, _)| *g == t.field_id)
-                .map_or(own_service, |(_, s)| *s)
+                .map_or(own_service, |(_, s)| *s);
+            field_mean * ticket_factor.get(&t.id).copied().unwrap_or(1.0)
         },
     ))
 }

@@ -257,6 +257,8 @@ pub struct AppState {
     pub limiter: Arc<crate::api::limit::RateLimiter>,
     /// Thermal printers for dossier receipts (none configured: receipts are not printed).
     pub receipts: Arc<crate::receipts::ReceiptPrinters>,
+    /// Learned procedure factors of the estimate, read again every few minutes.
+    pub procedure_factors: Arc<crate::service::ProcedureFactors>,
 }
 
 impl AppState {
@@ -279,6 +281,7 @@ impl AppState {
             events,
             limiter: Arc::new(crate::api::limit::RateLimiter::new(60, 60_000)),
             receipts: Arc::default(),
+            procedure_factors: Arc::default(),
         })
     }
 

@@ -817,3 +817,153 @@ async fn a_wrong_travel_table_stops_the_start_and_names_the_line() {
         );
     }
 }
+
+/// Two non-territorial civil status procedures of the commune level.
+async fn two_civil_status_procedures(state: &AppState) -> (i64, i64) {
+    let ids: Vec<i64> = state
+        .store
+        .read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT p.id FROM procedures p JOIN fields f ON f.id = p.field_id
+                 WHERE f.code = 'HT' AND p.non_territorial = 1 AND p.level = 'commune'
+                 ORDER BY p.generated, p.id LIMIT 2",
+            )?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            Ok::<_, backend::store::StoreError>(ids)
+        })
+        .await
+        .unwrap();
+    (ids[0], ids[1])
+}
+
+#[tokio::test]
+async fn an_estimate_knows_which_procedures_take_longer() {
+    let w = world_with(Settings {
+        always_open: true,
+        ..Settings::default()
+    })
+    .await;
+    let hong_gai = center_id(&w.state, "HONGGAI");
+    let (long, short) = two_civil_status_procedures(&w.state).await;
+    let ht = w
+        .state
+        .dir
+        .fields
+        .iter()
+        .find(|f| f.code == "HT")
+        .unwrap()
+        .id;
+    let counter = w.state.dir.counters_for(hong_gai, ht).next().unwrap().id;
+    let officer: i64 = w
+        .state
+        .store
+        .read(|conn| {
+            conn.query_row(
+                "SELECT id FROM accounts WHERE username LIKE 'honggai.canbo%' ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(backend::store::StoreError::from)
+        })
+        .await
+        .unwrap();
+    service::open_counter(&w.state, officer, counter)
+        .await
+        .unwrap();
+    // Serves one citizen of `procedure` through the counter in `minutes`.
+    let serve = |procedure: i64, minutes: i64| {
+        let state = w.state.clone();
+        let clock = w.clock.clone();
+        async move {
+            let (status, _) = issue(&state, hong_gai, json!({ "procedure_id": procedure })).await;
+            assert_eq!(status, StatusCode::CREATED);
+            let called = service::call_next(&state, officer, counter)
+                .await
+                .unwrap()
+                .expect("a ticket to call");
+            assert_eq!(called.procedure_id, procedure);
+            service::counter_action(
+                &state,
+                officer,
+                counter,
+                called.id,
+                service::CounterAction::Start,
+            )
+            .await
+            .unwrap();
+            clock.advance_minutes(minutes);
+            service::counter_action(
+                &state,
+                officer,
+                counter,
+                called.id,
+                service::CounterAction::Finish { rating: None },
+            )
+            .await
+            .unwrap();
+        }
+    };
+    // The counter's history: the first procedure takes 20 minutes, the second 4.
+    for _ in 0..10 {
+        serve(long, 20).await;
+        serve(short, 4).await;
+    }
+    let wait_behind = |procedure: i64| {
+        let state = w.state.clone();
+        let clock = w.clock.clone();
+        async move {
+            // Past the factors' refresh, so the newest history counts.
+            clock.advance_minutes(6);
+            let mut ids = Vec::new();
+            for _ in 0..3 {
+                let (status, t) =
+                    issue(&state, hong_gai, json!({ "procedure_id": procedure })).await;
+                assert_eq!(status, StatusCode::CREATED, "{t}");
+                ids.push(t["ticket"]["id"].as_i64().unwrap());
+            }
+            let (status, preview) = call(
+                &state,
+                "GET",
+                &format!("/api/kiosk/preview?procedure_id={short}"),
+                hong_gai,
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{preview}");
+            assert_eq!(preview["wait"]["people_ahead"], 3, "{preview}");
+            // Clear the queue for the next question.
+            for _ in &ids {
+                let t = service::call_next(&state, officer, counter)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                service::counter_action(
+                    &state,
+                    officer,
+                    counter,
+                    t.id,
+                    service::CounterAction::Cancel,
+                )
+                .await
+                .unwrap();
+            }
+            preview["wait"]["minutes"].as_u64().unwrap()
+        }
+    };
+    // Three people ahead at one idle counter: the field's mean (10.4 minutes, learned and
+    // shrunk towards the prior) would say about 31 minutes either way. Three of the long
+    // procedure (factor 1.41, ten samples shrunk towards one) take about 44, three of the
+    // short one (0.64) about 20.
+    let behind_long = wait_behind(long).await;
+    let behind_short = wait_behind(short).await;
+    assert!(
+        (40..=48).contains(&behind_long),
+        "behind three long ones: {behind_long}"
+    );
+    assert!(
+        (17..=23).contains(&behind_short),
+        "behind three short ones: {behind_short}"
+    );
+}

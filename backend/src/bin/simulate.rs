@@ -39,6 +39,20 @@ struct Args {
     /// Coefficient of variation of service times (log-normal).
     #[arg(long, default_value_t = 0.5)]
     service_cv: f64,
+    /// Spread of procedures' mean service times within a field (coefficient of variation
+    /// of each procedure's factor; 0 = every procedure takes its field's mean).
+    #[arg(long, default_value_t = 0.0)]
+    procedure_spread: f64,
+    /// Procedures per field, with Zipf popularity.
+    #[arg(long, default_value_t = 12)]
+    procedures_per_field: usize,
+    /// Estimate with the field's mean service for every ticket instead of learning each
+    /// procedure's factor.
+    #[arg(long)]
+    no_procedure_learning: bool,
+    /// Open the day with no service times learned (the backend opens knowing yesterday's).
+    #[arg(long)]
+    cold_start: bool,
     /// Share of priority citizens.
     #[arg(long, default_value_t = 0.08)]
     priority_share: f64,
@@ -77,6 +91,10 @@ fn main() -> anyhow::Result<()> {
         demand_spread: args.demand_spread,
         staffing: args.staffing,
         service_cv: args.service_cv,
+        procedure_spread: args.procedure_spread,
+        procedures_per_field: args.procedures_per_field,
+        learn_procedures: !args.no_procedure_learning,
+        warm_start: !args.cold_start,
         priority_share: args.priority_share,
         territorial_share: args.territorial_share,
         accept_probability: args.accept,

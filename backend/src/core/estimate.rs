@@ -7,7 +7,7 @@
 //! rotations of their pattern) exactly as the backend's call policy
 //! would (`policy::choose_next_across`: priority interleaving, then the longest wait
 //! relative to each field's target), each call taking the field's learned mean service
-//! time, until the newcomer is called. A counter that serves several fields, a land
+//! time times the procedure's factor ([`procedure_factor`]), until the newcomer is called. A counter that serves several fields, a land
 //! dossier waiting long, a priority citizen due in five minutes: the replay sees them all,
 //! which the closed form below cannot.
 //!
@@ -48,6 +48,28 @@ pub fn learned_service_minutes(recent_durations_min: &[f64], prior_min: f64) -> 
 /// because land dossiers take twice as long as a certified copy everywhere in the province.
 pub fn province_prior_minutes(province_recent_min: &[f64]) -> f64 {
     learned_service_minutes(province_recent_min, DEFAULT_SERVICE_MINUTES)
+}
+
+/// Pseudo-samples at a factor of one that a procedure's factor starts from.
+pub const PROCEDURE_PRIOR_WEIGHT: f64 = 10.0;
+
+/// How long a procedure takes at the counter relative to its field's mean, learned
+/// province-wide: a marriage registration takes longer than a civil-status extract,
+/// though both are civil status. `recent_min` holds recent durations of the procedure
+/// anywhere in the province, `field_mean_min` the field's recent mean over the same
+/// span; the ratio is shrunk towards one by [`PROCEDURE_PRIOR_WEIGHT`] pseudo-samples
+/// (a procedure seen twice says little) and kept within 0.25 to 4. A waiting ticket's
+/// expected service is its center's learned field mean times this factor.
+pub fn procedure_factor(recent_min: &[f64], field_mean_min: f64) -> f64 {
+    if field_mean_min <= 0.0 || recent_min.is_empty() {
+        return 1.0;
+    }
+    let ratios: f64 = recent_min
+        .iter()
+        .map(|d| d.clamp(0.5, 120.0) / field_mean_min)
+        .sum();
+    ((ratios + PROCEDURE_PRIOR_WEIGHT) / (recent_min.len() as f64 + PROCEDURE_PRIOR_WEIGHT))
+        .clamp(0.25, 4.0)
 }
 
 /// The counters and fields that form one queue with `field`.
@@ -567,6 +589,28 @@ mod tests {
             let prior = province_prior_minutes(&province);
             let got = learned_service_minutes(&center, prior);
             assert!((got - expected).abs() < 0.01, "{name}: {got}");
+        }
+    }
+
+    #[test]
+    fn procedure_factor_table() {
+        // (name, recent durations, field mean, expected factor)
+        let cases: Vec<(&str, Vec<f64>, f64, f64)> = vec![
+            ("never seen: the field's mean", vec![], 8.0, 1.0),
+            ("no field mean yet", vec![12.0], 0.0, 1.0),
+            ("seen often, twice the field", vec![16.0; 90], 8.0, 1.9),
+            ("seen often, half the field", vec![4.0; 90], 8.0, 0.55),
+            (
+                "seen twice: mostly the prior",
+                vec![16.0, 16.0],
+                8.0,
+                14.0 / 12.0,
+            ),
+            ("an absurd duration is clamped", vec![600.0; 990], 1.0, 4.0),
+        ];
+        for (name, recent, field_mean, expected) in cases {
+            let got = procedure_factor(&recent, field_mean);
+            assert!((got - expected).abs() < 1e-9, "{name}: {got}");
         }
     }
 

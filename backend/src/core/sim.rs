@@ -22,9 +22,14 @@
 //! - Arrivals are Poisson within opening hours, with an hourly profile peaking at
 //!   09:00–10:00 at 1.8 times the 07:30 rate ([`HOURLY_PROFILE`]).
 //! - Fields are drawn from a mix that favours civil status and certification at commune
-//!   centers and land and business at the provincial one ([`field_weight`]); service
-//!   times are log-normal with the field's mean ([`service_mean_min`]) and
-//!   coefficient of variation `service_cv`.
+//!   centers and land and business at the provincial one ([`field_weight`]); each field
+//!   has `procedures_per_field` procedures chosen with Zipf popularity, each taking the
+//!   field's mean ([`service_mean_min`]) times its own factor (spread
+//!   `procedure_spread`, 0 by default: every procedure takes the field's mean), and a
+//!   service is log-normal around that with coefficient of variation `service_cv`.
+//! - The estimator opens the day knowing yesterday's service times (`warm_start`): the
+//!   backend's learners read the last finished tickets whatever their day. It learns each
+//!   procedure's factor ([`estimate::procedure_factor`]) unless `learn_procedures` is off.
 //! - A share `territorial_share` of citizens has a territorial procedure (the catalogue's
 //!   1,823 − 1,509 = 314 of 1,823 is 17%) and is never sent elsewhere; `priority_share`
 //!   are priority citizens.
@@ -71,6 +76,8 @@ pub const HOURLY_PROFILE: [f64; 10] = [1.0, 1.5, 1.8, 1.3, 0.7, 0.5, 0.7, 0.9, 0
 const RECENT_PER_CENTER: usize = 30;
 /// How many recent service times per field make the province-wide prior.
 const RECENT_PER_PROVINCE: usize = 200;
+/// How many recent service times of a procedure its factor learns from.
+const RECENT_PER_PROCEDURE: usize = 100;
 
 /// The three policies compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,8 +114,21 @@ pub struct Scenario {
     pub demand_spread: f64,
     /// Probability that a counter has an officer today.
     pub staffing: f64,
-    /// Coefficient of variation of service times.
+    /// Coefficient of variation of service times around their procedure's mean.
     pub service_cv: f64,
+    /// Spread of procedures' mean service times within a field (coefficient of variation
+    /// of the factor by which a procedure's mean differs from the field's). 0: every
+    /// procedure of a field takes the same on average.
+    pub procedure_spread: f64,
+    /// Procedures per field, chosen with Zipf popularity (the k-th most common 1/k).
+    pub procedures_per_field: usize,
+    /// Whether the estimator learns each procedure's factor
+    /// ([`estimate::procedure_factor`]) or uses the field's mean for every ticket.
+    pub learn_procedures: bool,
+    /// Whether the estimator opens the day knowing yesterday's service times (as the
+    /// backend, whose learners read the last finished tickets whatever their day), or
+    /// starts from nothing.
+    pub warm_start: bool,
     pub priority_share: f64,
     pub territorial_share: f64,
     pub accept_probability: f64,
@@ -129,6 +149,10 @@ impl Default for Scenario {
             demand_spread: 0.35,
             staffing: 0.9,
             service_cv: 0.5,
+            procedure_spread: 0.0,
+            procedures_per_field: 12,
+            learn_procedures: true,
+            warm_start: true,
             priority_share: 0.08,
             territorial_share: 0.17,
             accept_probability: 0.5,
@@ -189,6 +213,22 @@ fn daily_demand(counters: usize, provincial: bool) -> f64 {
     }
 }
 
+/// The popularity rank of a procedure within its field: the k-th most common is chosen
+/// with weight 1/k.
+fn zipf_rank(rng: &mut StdRng, per_field: usize) -> usize {
+    let per_field = per_field.max(1);
+    let total: f64 = (1..=per_field).map(|k| 1.0 / k as f64).sum();
+    let mut pick = rng.gen_range(0.0..total);
+    for k in 0..per_field {
+        let weight = 1.0 / (k + 1) as f64;
+        if pick < weight {
+            return k;
+        }
+        pick -= weight;
+    }
+    per_field - 1
+}
+
 /// A standard normal draw (Box–Muller): `rand` alone has no normal distribution.
 fn normal(rng: &mut StdRng) -> f64 {
     let u1: f64 = rng.gen_range(f64::EPSILON..1.0);
@@ -228,6 +268,8 @@ pub struct SimCounter {
 pub struct Citizen {
     pub center: usize,
     pub field: i64,
+    /// Index into [`World::procedure_factor`].
+    pub procedure: usize,
     pub priority: bool,
     pub non_territorial: bool,
     pub issue_ms: i64,
@@ -246,6 +288,9 @@ pub struct World {
     pub counters: Vec<SimCounter>,
     pub citizens: Vec<Citizen>,
     pub targets: FieldTargets,
+    /// Each procedure's mean service over its field's (procedures of field `f` are
+    /// `(f − 1) · procedures_per_field ..`; all 1 when `procedure_spread` is 0).
+    pub procedure_factor: Vec<f64>,
     /// The province's travel-time exceptions ([`catalogue::DEMO_TRAVEL_TIMES`]), by center
     /// index: islands are never suggested.
     pub travel_table: TravelTable,
@@ -263,6 +308,27 @@ fn local_ms(date: NaiveDate, minutes: i64) -> i64 {
 /// Builds the province and draws the day's citizens from the scenario's seed.
 pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
     let mut rng = StdRng::seed_from_u64(s.seed);
+    // Procedures draw from a stream of their own, so that a day without procedure spread
+    // is the very day it was before procedures were modelled.
+    let mut procedure_rng = StdRng::seed_from_u64(s.seed ^ 0x9e37_79b9_7f4a_7c15);
+    let per_field = s.procedures_per_field.max(1);
+    let zipf: Vec<f64> = (1..=per_field).map(|k| 1.0 / k as f64).collect();
+    let zipf_total: f64 = zipf.iter().sum();
+    let mut procedure_factor = Vec::with_capacity(province.fields.len() * per_field);
+    for _ in &province.fields {
+        let raw: Vec<f64> = (0..per_field)
+            .map(|_| {
+                if s.procedure_spread > 0.0 {
+                    lognormal(&mut procedure_rng, 1.0, s.procedure_spread)
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        // The field's mean stays the field's mean: the factors average one over demand.
+        let mean: f64 = raw.iter().zip(&zipf).map(|(f, p)| f * p).sum::<f64>() / zipf_total;
+        procedure_factor.extend(raw.iter().map(|f| f / mean));
+    }
     let field_codes: Vec<String> = province.fields.iter().map(|f| f.code.clone()).collect();
     let field_id = |code: &str| {
         field_codes
@@ -353,10 +419,14 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
                     }
                     pick -= w;
                 }
-                let mean = service_mean_min(&field_codes[field as usize - 1]);
+                let procedure =
+                    (field as usize - 1) * per_field + zipf_rank(&mut procedure_rng, per_field);
+                let mean = service_mean_min(&field_codes[field as usize - 1])
+                    * procedure_factor[procedure];
                 citizens.push(Citizen {
                     center: ci,
                     field,
+                    procedure,
                     priority: rng.gen_bool(s.priority_share.clamp(0.0, 1.0)),
                     non_territorial: !rng.gen_bool(s.territorial_share.clamp(0.0, 1.0)),
                     issue_ms: local_ms(s.date, m) + (t * MINUTE_MS as f64) as i64,
@@ -390,6 +460,7 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
         counters,
         citizens,
         targets,
+        procedure_factor,
         travel_table,
         day_start_ms,
     }
@@ -452,6 +523,10 @@ struct Run<'w> {
     recent: Vec<VecDeque<f64>>,
     /// (center, minutes) of recent services per field, for the prior of the other centers.
     province_recent: Vec<VecDeque<(usize, f64)>>,
+    /// Recent service minutes of each procedure anywhere in the province.
+    procedure_recent: Vec<VecDeque<f64>>,
+    /// The estimator's learned factor of each procedure ([`estimate::procedure_factor`]).
+    learned_factor: Vec<f64>,
     // Per citizen.
     serve_center: Vec<usize>,
     queue_at: Vec<i64>,
@@ -490,6 +565,8 @@ impl<'w> Run<'w> {
             run_length: vec![0; world.counters.len()],
             recent: vec![VecDeque::new(); n_centers * world.field_codes.len()],
             province_recent: vec![VecDeque::new(); world.field_codes.len()],
+            procedure_recent: vec![VecDeque::new(); world.procedure_factor.len()],
+            learned_factor: vec![1.0; world.procedure_factor.len()],
             serve_center: vec![0; n],
             queue_at: vec![0; n],
             arrived: vec![0; n],
@@ -502,7 +579,51 @@ impl<'w> Run<'w> {
         for (i, c) in world.citizens.iter().enumerate() {
             run.push(c.issue_ms, Event::Arrive(i));
         }
+        if s.warm_start {
+            run.warm_up();
+        }
         run
+    }
+
+    /// Yesterday's finished tickets, as the backend finds them at opening: for every field
+    /// of every center, [`RECENT_PER_CENTER`] services drawn as today's are (the field's
+    /// procedure mix and spreads), from a stream of their own; the province's and the
+    /// procedures' learners take the same services.
+    fn warm_up(&mut self) {
+        let world = self.world;
+        let mut rng = StdRng::seed_from_u64(self.s.seed ^ 0x5851_f42d_4c95_7f2d);
+        let per_field = self.s.procedures_per_field.max(1);
+        for (ci, center) in world.centers.iter().enumerate() {
+            let mut fields: Vec<i64> = center
+                .counters
+                .iter()
+                .flat_map(|&k| world.counters[k].fields.iter().copied())
+                .collect();
+            fields.sort_unstable();
+            fields.dedup();
+            for field in fields {
+                for _ in 0..RECENT_PER_CENTER {
+                    let procedure =
+                        (field as usize - 1) * per_field + zipf_rank(&mut rng, per_field);
+                    let mean = service_mean_min(&world.field_codes[field as usize - 1])
+                        * world.procedure_factor[procedure];
+                    let minutes = lognormal(&mut rng, mean, self.s.service_cv).max(0.5);
+                    let idx = self.recent_index(ci, field);
+                    self.recent[idx].push_front(minutes);
+                    let province = &mut self.province_recent[field as usize - 1];
+                    province.push_front((ci, minutes));
+                    province.truncate(RECENT_PER_PROVINCE);
+                    let recent = &mut self.procedure_recent[procedure];
+                    recent.push_front(minutes);
+                    recent.truncate(RECENT_PER_PROCEDURE);
+                }
+            }
+        }
+        if self.s.learn_procedures {
+            for field in 1..=world.field_codes.len() as i64 {
+                self.learn_factors(field);
+            }
+        }
     }
 
     fn push(&mut self, at: i64, e: Event) {
@@ -549,6 +670,14 @@ impl<'w> Run<'w> {
             .map(|f| self.service_min(center, f).0)
             .collect();
         let service_of = |f: i64| services[f as usize - 1];
+        // A ticket's expected service: its center's field mean times its procedure's
+        // learned factor; an expected arrival (a copy, negative id) is the field's mean.
+        let expected_service = |t: &Candidate| {
+            let factor = usize::try_from(t.id)
+                .map(|j| self.learned_factor[world.citizens[j].procedure])
+                .unwrap_or(1.0);
+            service_of(t.field_id) * factor
+        };
         let candidate = |j: usize| Candidate {
             id: j as i64,
             field_id: world.citizens[j].field,
@@ -587,7 +716,8 @@ impl<'w> Run<'w> {
                 free_at_ms: match self.current[k] {
                     Some(j) => estimate::busy_until_ms(
                         self.called[j].unwrap_or(now),
-                        service_of(world.citizens[j].field),
+                        service_of(world.citizens[j].field)
+                            * self.learned_factor[world.citizens[j].procedure],
                         now,
                     ),
                     None => now,
@@ -645,7 +775,7 @@ impl<'w> Run<'w> {
                     queue_at_ms: queue_at,
                     target_counter: None,
                 },
-                |t| service_of(t.field_id),
+                expected_service,
             );
             estimate::estimate_around(load, point)
         }
@@ -764,9 +894,31 @@ impl<'w> Run<'w> {
             let province = &mut self.province_recent[c.field as usize - 1];
             province.push_front((self.serve_center[i], minutes));
             province.truncate(RECENT_PER_PROVINCE);
+            let procedure = &mut self.procedure_recent[c.procedure];
+            procedure.push_front(minutes);
+            procedure.truncate(RECENT_PER_PROCEDURE);
+            if self.s.learn_procedures {
+                self.learn_factors(c.field);
+            }
         }
         let g = self.group[self.world.counters[k].center];
         self.dispatch(now, g);
+    }
+
+    /// Re-learns the factors of a field's procedures against the field's province-wide
+    /// mean, as the backend does from its recent finished tickets.
+    fn learn_factors(&mut self, field: i64) {
+        let recent = &self.province_recent[field as usize - 1];
+        if recent.is_empty() {
+            return;
+        }
+        let field_mean = recent.iter().map(|(_, m)| m).sum::<f64>() / recent.len() as f64;
+        let per_field = self.s.procedures_per_field.max(1);
+        let first = (field as usize - 1) * per_field;
+        for p in first..first + per_field {
+            let durations: Vec<f64> = self.procedure_recent[p].iter().copied().collect();
+            self.learned_factor[p] = estimate::procedure_factor(&durations, field_mean);
+        }
     }
 
     /// Every idle counter of the group calls its next citizen, by the backend's policy.
@@ -989,6 +1141,45 @@ mod tests {
             stay.mean_wait_min
         );
         assert!(pooled.mean_wait_min <= suggest.mean_wait_min);
+    }
+
+    #[test]
+    fn learning_procedures_sharpens_the_estimate_when_procedures_differ() {
+        let province = catalogue::demo_province();
+        // The same total spread as the default (CV about 0.5), most of it by procedure.
+        let s = Scenario {
+            procedure_spread: 0.4,
+            service_cv: 0.3,
+            ..small()
+        };
+        let world = build_world(&province, &s);
+        // Procedures come from a stream of their own: the same citizens arrive at the same
+        // minutes for the same fields whatever the spread.
+        let flat = build_world(&province, &small());
+        let arrivals = |w: &World| -> Vec<(i64, usize, i64)> {
+            w.citizens
+                .iter()
+                .map(|c| (c.issue_ms, c.center, c.field))
+                .collect()
+        };
+        assert_eq!(arrivals(&world), arrivals(&flat));
+        assert!(flat.procedure_factor.iter().all(|&f| f == 1.0));
+        let learned = run(&world, &s, Policy::Stay);
+        let blind = run(
+            &world,
+            &Scenario {
+                learn_procedures: false,
+                ..s.clone()
+            },
+            Policy::Stay,
+        );
+        assert_eq!(learned.citizens, blind.citizens);
+        assert!(
+            learned.estimate_median_abs_error_pct + 1.0 < blind.estimate_median_abs_error_pct,
+            "learned {} vs blind {}",
+            learned.estimate_median_abs_error_pct,
+            blind.estimate_median_abs_error_pct
+        );
     }
 
     #[test]
