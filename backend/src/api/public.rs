@@ -408,7 +408,8 @@ pub async fn kiosk_preview(
 
 /// Issue a ticket from a kiosk. With `for_center_id`, the ticket is for another center
 /// (a suggestion the citizen accepted), and `remote` says where it is served and until
-/// when it must be checked in there.
+/// when it must be checked in there; 409 `no_route` when the travel-time table has no
+/// route between the two centers, 409 `center_closed` outside opening hours.
 #[utoipa::path(post, path = "/api/kiosk/tickets", tag = "kiosk", security(("bearer" = [])),
     request_body = wire::IssueTicketRequest,
     responses((status = 201, body = wire::TicketIssued), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
