@@ -423,15 +423,18 @@ fn projected_minutes(
             target_counter: r.get(4)?,
         })
     };
-    let tickets_in = |states: &str| -> rusqlite::Result<Vec<Candidate>> {
+    // Live tickets, each with its procedure (for its expected service).
+    let tickets_in = |states: &str| -> rusqlite::Result<Vec<(Candidate, i64)>> {
         let sql = format!(
-            "SELECT id, field_id, priority IS NOT NULL, queue_ms, target_counter_id FROM tickets
-             WHERE center_id = ?1 AND business_day = ?2 AND state IN ({states})"
+            "SELECT id, field_id, priority IS NOT NULL, queue_ms, target_counter_id, procedure_id
+             FROM tickets WHERE center_id = ?1 AND business_day = ?2 AND state IN ({states})"
         );
         conn.prepare_cached(&sql)?
-            .query_map(params![center_id, day], candidate)?
+            .query_map(params![center_id, day], |r| Ok((candidate(r)?, r.get(5)?)))?
             .collect()
     };
+    let waiting_rows = tickets_in("'waiting'")?;
+    let remote_rows = tickets_in("'remote'")?;
     // Open counters: their fields, the priority run, and when they are expected free.
     let mut services: std::collections::HashMap<i64, f64> = std::collections::HashMap::new();
     let mut service_of = |f: i64| -> rusqlite::Result<f64> {
@@ -486,7 +489,7 @@ fn projected_minutes(
         });
     }
     // The waiting queue, with only the `people_ahead` first of the newcomer's own field.
-    let mut waiting = tickets_in("'waiting'")?;
+    let mut waiting: Vec<Candidate> = waiting_rows.iter().map(|(t, _)| *t).collect();
     let mut own: Vec<Candidate> = waiting
         .iter()
         .filter(|t| t.field_id == field_id && t.target_counter.is_none())
@@ -510,8 +513,9 @@ fn projected_minutes(
         target_counter: None,
     }));
     // Remote tickets of the other fields arrive at their place; then the last hour again.
-    let due: Vec<Candidate> = tickets_in("'remote'")?
-        .into_iter()
+    let due: Vec<Candidate> = remote_rows
+        .iter()
+        .map(|(t, _)| *t)
         .filter(|t| t.field_id != field_id)
         .collect();
     let recent: Vec<Candidate> = conn
@@ -549,17 +553,8 @@ fn projected_minutes(
     // The procedure factor of every ticket the replay may call (expected arrivals, which
     // stand for citizens not known yet, take their field's mean).
     let mut ticket_factor: HashMap<i64, f64> = HashMap::new();
-    let rows: Vec<(i64, i64, i64)> = conn
-        .prepare_cached(
-            "SELECT id, field_id, procedure_id FROM tickets
-             WHERE center_id = ?1 AND business_day = ?2 AND state IN ('waiting', 'remote')",
-        )?
-        .query_map(params![center_id, day], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    for (id, field, procedure) in rows {
-        ticket_factor.insert(id, factor_of(field, procedure)?);
+    for (t, procedure) in waiting_rows.iter().chain(&remote_rows) {
+        ticket_factor.insert(t.id, factor_of(t.field_id, *procedure)?);
     }
     let targets = &dir.targets;
     Ok(estimate::projected_wait_minutes(

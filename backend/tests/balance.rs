@@ -109,20 +109,29 @@ fn center_id(state: &AppState, code: &str) -> i64 {
 
 /// A non-territorial commune-level civil status procedure (Hộ tịch).
 async fn civil_status_procedure(state: &AppState) -> i64 {
-    state
-        .store
-        .read(|conn| {
-            conn.query_row(
-                "SELECT p.id FROM procedures p JOIN fields f ON f.id = p.field_id
-                 WHERE f.code = 'HT' AND p.non_territorial = 1 AND p.level = 'commune'
-                 ORDER BY p.generated, p.id LIMIT 1",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(backend::store::StoreError::from)
-        })
-        .await
-        .unwrap()
+    two_civil_status_procedures(state).await.0
+}
+
+/// `n` citizens take a ticket for `procedure` at `center`'s kiosk.
+async fn crowd(state: &AppState, center: i64, procedure: i64, n: usize) {
+    for _ in 0..n {
+        let (status, t) = issue(state, center, json!({ "procedure_id": procedure })).await;
+        assert_eq!(status, StatusCode::CREATED, "{t}");
+    }
+}
+
+/// The kiosk's preview of `procedure` at `center`: the wait there and the suggestions.
+async fn preview(state: &AppState, center: i64, procedure: i64) -> Value {
+    let (status, preview) = call(
+        state,
+        "GET",
+        &format!("/api/kiosk/preview?procedure_id={procedure}"),
+        center,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    preview
 }
 
 async fn issue(state: &AppState, kiosk_center: i64, body: Value) -> (StatusCode, Value) {
@@ -144,19 +153,8 @@ async fn a_crowded_center_suggests_a_quiet_neighbour_and_a_remote_ticket_keeps_i
     let procedure = civil_status_procedure(&w.state).await;
 
     // Thirty citizens are already waiting for civil status at Hồng Gai.
-    for _ in 0..30 {
-        let (status, _) = issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
-        assert_eq!(status, StatusCode::CREATED);
-    }
-    let (status, preview) = call(
-        &w.state,
-        "GET",
-        &format!("/api/kiosk/preview?procedure_id={procedure}"),
-        hong_gai,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{preview}");
+    crowd(&w.state, hong_gai, procedure, 30).await;
+    let preview = preview(&w.state, hong_gai, procedure).await;
     let stay = preview["wait"]["minutes"].as_u64().unwrap();
     let suggestions = preview["suggestions"].as_array().unwrap();
     assert!(
@@ -489,9 +487,7 @@ async fn the_hint_names_the_field_that_needs_a_counter() {
             .await
             .unwrap();
     }
-    for _ in 0..25 {
-        issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
-    }
+    crowd(&w.state, hong_gai, procedure, 25).await;
     let (status, hint) = call_as(
         &w.state,
         "GET",
@@ -552,12 +548,8 @@ async fn hints_are_for_the_center_s_staff_and_the_province_worst_first() {
     let bai_chay = center_id(&w.state, "BAICHAY");
     let procedure = civil_status_procedure(&w.state).await;
     // Both centers have civil status waiting and no counter open; Hồng Gai has more.
-    for _ in 0..12 {
-        issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
-    }
-    for _ in 0..3 {
-        issue(&w.state, bai_chay, json!({ "procedure_id": procedure })).await;
-    }
+    crowd(&w.state, hong_gai, procedure, 12).await;
+    crowd(&w.state, bai_chay, procedure, 3).await;
     let manager = login(&w.state, "honggai.quanly").await;
     let officer = login(&w.state, "honggai.canbo1").await;
     let province = login(&w.state, "tinh.quanly").await;
@@ -707,19 +699,8 @@ async fn a_travel_table_overrides_coordinates_and_a_center_without_a_route_is_ne
     let bai_chay = center_id(&w.state, "BAICHAY");
     let ha_long = center_id(&w.state, "HALONG");
     let procedure = civil_status_procedure(&w.state).await;
-    for _ in 0..30 {
-        let (status, _) = issue(&w.state, hong_gai, json!({ "procedure_id": procedure })).await;
-        assert_eq!(status, StatusCode::CREATED);
-    }
-    let (status, preview) = call(
-        &w.state,
-        "GET",
-        &format!("/api/kiosk/preview?procedure_id={procedure}"),
-        hong_gai,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{preview}");
+    crowd(&w.state, hong_gai, procedure, 30).await;
+    let preview = preview(&w.state, hong_gai, procedure).await;
     let suggestions = preview["suggestions"].as_array().unwrap();
     assert!(!suggestions.is_empty(), "{preview}");
     assert!(
@@ -923,15 +904,7 @@ async fn an_estimate_knows_which_procedures_take_longer() {
                 assert_eq!(status, StatusCode::CREATED, "{t}");
                 ids.push(t["ticket"]["id"].as_i64().unwrap());
             }
-            let (status, preview) = call(
-                &state,
-                "GET",
-                &format!("/api/kiosk/preview?procedure_id={short}"),
-                hong_gai,
-                None,
-            )
-            .await;
-            assert_eq!(status, StatusCode::OK, "{preview}");
+            let preview = preview(&state, hong_gai, short).await;
             assert_eq!(preview["wait"]["people_ahead"], 3, "{preview}");
             // Clear the queue for the next question.
             for _ in &ids {
