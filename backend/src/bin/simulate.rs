@@ -74,6 +74,12 @@ struct Args {
     /// Priority tickets a counter calls in a row before a waiting normal ticket.
     #[arg(long, default_value_t = 3)]
     priority_run: u32,
+    /// Also score an oracle that knows every later arrival and every true mean, and
+    /// draws only the services not yet finished, with this many replays per measured
+    /// citizen: the floor under any estimate's error on this day (0 = off; 200 takes a
+    /// few minutes).
+    #[arg(long, default_value_t = 0)]
+    oracle: u32,
     /// Where to write the SVG chart of mean wait by hour.
     #[arg(long, default_value = "target/simulate.svg")]
     svg: PathBuf,
@@ -107,6 +113,7 @@ fn main() -> anyhow::Result<()> {
         call_policy: backend::core::policy::CallPolicy {
             priority_run: args.priority_run,
         },
+        oracle_replays: args.oracle,
         ..defaults
     };
     let started = std::time::Instant::now();
@@ -118,6 +125,18 @@ fn main() -> anyhow::Result<()> {
         }
     } else {
         print!("{}", table(&reports));
+        for r in &reports {
+            if let Some(o) = &r.oracle {
+                println!(
+                    "oracle, {} ({} replays a citizen, {} citizens): knowing every later arrival {:.1}%, knowing the true arrival rates {:.1}%",
+                    r.policy.as_str(),
+                    args.oracle,
+                    o.samples,
+                    o.knows_arrivals_pct,
+                    o.knows_rates_pct,
+                );
+            }
+        }
         print!("{}", busiest(&reports, 6));
         let stay = reports[0].mean_wait_min;
         let suggest = reports[1].mean_wait_min;
@@ -161,6 +180,12 @@ fn json(r: &Report) -> String {
         "estimate_samples": r.estimate_samples,
         "estimate_in_range_share": (r.estimate_samples > 0)
             .then(|| (r.estimate_in_range_share * 1000.0).round() / 1000.0),
+        "oracle_knows_arrivals_error_pct": r.oracle.as_ref()
+            .filter(|o| o.samples > 0)
+            .map(|o| round1(o.knows_arrivals_pct)),
+        "oracle_knows_rates_error_pct": r.oracle.as_ref()
+            .filter(|o| o.samples > 0)
+            .map(|o| round1(o.knows_rates_pct)),
     })
     .to_string()
 }

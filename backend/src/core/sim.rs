@@ -47,6 +47,12 @@
 //! or the actual wait was at least [`ERROR_MIN_WAIT_MIN`] minutes (when both are short the
 //! kiosk says "almost no wait" and a percentage of nearly nothing means nothing). Over the
 //! same citizens it also counts how often the actual wait fell within the range shown.
+//!
+//! With `oracle_replays` set, two oracles are scored on the same citizens ([`Oracle`]):
+//! one that knows every later arrival and one that knows the true arrival rates, both
+//! knowing every true mean and drawing only the services not yet finished. They say how
+//! much of the kiosk's error is chance no estimate can remove, and how much is the
+//! estimator's.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -137,6 +143,8 @@ pub struct Scenario {
     pub thresholds: Thresholds,
     pub travel: TravelModel,
     pub call_policy: CallPolicy,
+    /// Replays per measured citizen for the oracle ([`Report::oracle`]); 0: no oracle.
+    pub oracle_replays: u32,
 }
 
 impl Default for Scenario {
@@ -160,6 +168,7 @@ impl Default for Scenario {
             thresholds: Thresholds::default(),
             travel: TravelModel::default(),
             call_policy: CallPolicy::default(),
+            oracle_replays: 0,
         }
     }
 }
@@ -295,6 +304,11 @@ pub struct World {
     /// index: islands are never suggested.
     pub travel_table: TravelTable,
     pub day_start_ms: i64,
+    /// Each center's expected arrivals per minute, from 07:00 local (index 0) for the ten
+    /// hours of [`HOURLY_PROFILE`]: the rates its citizens were drawn from.
+    pub arrival_rates: Vec<Vec<f64>>,
+    /// Each center's field mix: the fields it serves and their weights.
+    pub field_mix: Vec<(Vec<i64>, Vec<f64>)>,
 }
 
 fn local_ms(date: NaiveDate, minutes: i64) -> i64 {
@@ -380,6 +394,8 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
     }
     let day_start_ms = local_ms(s.date, 0);
     let mut citizens = Vec::new();
+    let mut arrival_rates = Vec::with_capacity(centers.len());
+    let mut field_mix = Vec::with_capacity(centers.len());
     for (ci, c) in centers.iter().enumerate() {
         let popularity = (s.demand_spread * normal(&mut rng)).exp();
         let daily = daily_demand(c.counters.len(), c.provincial) * s.demand_scale * popularity;
@@ -402,6 +418,14 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
         let profile =
             |m: i64| HOURLY_PROFILE[((m / 60 - 7) as usize).min(HOURLY_PROFILE.len() - 1)];
         let mass: f64 = open_minutes.iter().map(|&m| profile(m)).sum();
+        let mut rates = vec![0.0; HOURLY_PROFILE.len() * 60];
+        if mass > 0.0 {
+            for &m in &open_minutes {
+                rates[(m - 7 * 60) as usize] = daily * profile(m) / mass;
+            }
+        }
+        arrival_rates.push(rates);
+        field_mix.push((served.clone(), weights.clone()));
         if mass <= 0.0 {
             continue;
         }
@@ -463,6 +487,8 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
         procedure_factor,
         travel_table,
         day_start_ms,
+        arrival_rates,
+        field_mix,
     }
 }
 
@@ -485,6 +511,10 @@ pub struct Report {
     pub estimate_samples: usize,
     /// Of those, the share whose actual wait fell within the range the kiosk showed.
     pub estimate_in_range_share: f64,
+    /// The best estimate anything at the kiosk could show, measured like ours over the
+    /// same citizens (see [`Oracle`]); `None` unless `oracle_replays` is set, and for
+    /// "pooled".
+    pub oracle: Option<Oracle>,
     /// Mean wait by hour of issue: (local hour, mean minutes, citizens).
     pub hourly: Vec<(u32, f64, usize)>,
     /// By the center where citizens took their ticket: (center code, citizens, staffed
@@ -535,6 +565,8 @@ struct Run<'w> {
     shown: Vec<Option<estimate::Estimate>>,
     called: Vec<Option<i64>>,
     moved: usize,
+    /// The queue each measured estimate was made on, for the oracle.
+    snapshots: Vec<Snapshot>,
     events: BinaryHeap<Reverse<(i64, u64, Event)>>,
     seq: u64,
 }
@@ -573,6 +605,7 @@ impl<'w> Run<'w> {
             shown: vec![None; n],
             called: vec![None; n],
             moved: 0,
+            snapshots: Vec::new(),
             events: BinaryHeap::new(),
             seq: 0,
         };
@@ -787,6 +820,7 @@ impl<'w> Run<'w> {
         if self.policy == Policy::Suggest && c.non_territorial {
             if let Some((to, travel_min, there)) = self.suggestion(now, i, here.minutes) {
                 if c.accept_draw < self.s.accept_probability {
+                    self.snapshot(now, to, i);
                     self.moved += 1;
                     let travel_ms = (travel_min * MINUTE_MS as f64) as i64;
                     self.serve_center[i] = to;
@@ -800,6 +834,7 @@ impl<'w> Run<'w> {
                 }
             }
         }
+        self.snapshot(now, c.center, i);
         self.serve_center[i] = c.center;
         self.queue_at[i] = now;
         self.arrived[i] = now;
@@ -966,6 +1001,12 @@ impl<'w> Run<'w> {
     }
 
     fn run(mut self) -> Report {
+        self.simulate();
+        self.report()
+    }
+
+    /// Plays the day's events to the end.
+    fn simulate(&mut self) {
         while let Some(Reverse((now, _, event))) = self.events.pop() {
             match event {
                 Event::Arrive(i) => self.arrive(now, i),
@@ -973,7 +1014,6 @@ impl<'w> Run<'w> {
                 Event::Done(k) => self.done(now, k),
             }
         }
-        self.report()
     }
 
     fn report(&self) -> Report {
@@ -1064,10 +1104,396 @@ impl<'w> Run<'w> {
             } else {
                 in_range as f64 / errors_pct.len() as f64
             },
+            oracle: self.oracle(),
             hourly,
             by_center,
         }
     }
+}
+
+/// How close an estimate shown at the kiosk could come, measured like ours on the same
+/// citizens: two oracles that know far more than the backend ever will.
+///
+/// For every citizen whose estimate is measured, an oracle replays the center that served
+/// them from the moment the kiosk showed it: the same open counters and their priority
+/// runs, the same waiting tickets, the remote tickets already on their way (when they
+/// really check in), called by the counters' own policy ([`policy::choose_next_across`]).
+/// Every service not yet finished is drawn from its true distribution: its procedure's
+/// true mean, the scenario's CV, and for a service under way given the time it has
+/// already run. Of `oracle_replays` replays the oracle shows the minutes that minimise the
+/// expected error as it is measured (the median of the replayed waits weighted by
+/// 1 / max(wait, 5 min)), rounded to whole minutes like the kiosk. The two differ only in
+/// what they know of the citizens still to come:
+/// - *knows arrivals*: every citizen who in fact came later, when they came. Only how long
+///   each service takes is left to chance; nothing can do better.
+/// - *knows rates*: the true rates the day's citizens were drawn from (the center's
+///   demand by minute, its field mix, the priority share), each replay drawing its own
+///   arrivals — the best a perfect forecaster at the kiosk could do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Oracle {
+    /// Median of |oracle − actual| / max(actual, 5 min), in percent, knowing every later
+    /// arrival.
+    pub knows_arrivals_pct: f64,
+    /// The same, knowing only the true arrival rates.
+    pub knows_rates_pct: f64,
+    /// Citizens measured (the same as for the kiosk's estimate).
+    pub samples: usize,
+}
+
+/// A center's queue when a citizen's estimate was shown, for the oracle.
+#[derive(Debug, Clone)]
+struct Snapshot {
+    citizen: usize,
+    at: i64,
+    center: usize,
+    waiting: Vec<usize>,
+    /// Each open counter: (counter, the citizen it serves and their call, priority run).
+    counters: Vec<(usize, Option<(usize, i64)>, u32)>,
+}
+
+/// A ticket in an oracle's replay: a citizen of the day, or one drawn from the rates.
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Citizen(usize),
+    /// A drawn arrival and its procedure.
+    Drawn(usize),
+}
+
+impl Run<'_> {
+    /// Keeps the queue of `center` as the kiosk saw it when citizen `i` took a ticket.
+    fn snapshot(&mut self, now: i64, center: usize, i: usize) {
+        if self.s.oracle_replays == 0 || self.policy == Policy::Pooled {
+            return;
+        }
+        let g = self.group[center];
+        let counters = self.group_counters[g]
+            .iter()
+            .map(|&k| {
+                let serving = self.current[k].map(|j| (j, self.called[j].unwrap_or(now)));
+                (k, serving, self.run_length[k])
+            })
+            .collect();
+        self.snapshots.push(Snapshot {
+            citizen: i,
+            at: now,
+            center,
+            waiting: self.waiting[g].clone(),
+            counters,
+        });
+    }
+
+    /// Every citizen served at each center, in the order they were there to be called.
+    fn present_by_center(&self) -> Vec<Vec<usize>> {
+        let mut present = vec![Vec::new(); self.world.centers.len()];
+        for (j, called) in self.called.iter().enumerate() {
+            if called.is_some() {
+                present[self.serve_center[j]].push(j);
+            }
+        }
+        for list in &mut present {
+            list.sort_by_key(|&j| (self.arrived[j], j));
+        }
+        present
+    }
+
+    fn candidate(&self, j: usize) -> Candidate {
+        let c = &self.world.citizens[j];
+        Candidate {
+            id: j as i64,
+            field_id: c.field,
+            priority: c.priority,
+            queue_at_ms: self.queue_at[j],
+            target_counter: None,
+        }
+    }
+
+    /// The citizens of `present` (the center's, in order) who were not yet there at the
+    /// snapshot, as (there from, ticket); `known_only` keeps the snapshot's citizen and the
+    /// remote tickets issued before it, which the kiosk knew of.
+    fn later_citizens(
+        &self,
+        snap: &Snapshot,
+        present: &[usize],
+        known_only: bool,
+    ) -> Vec<(i64, Candidate)> {
+        let now = snap.at;
+        let from = present.partition_point(|&j| self.arrived[j] < now);
+        present[from..]
+            .iter()
+            .copied()
+            .filter(|&j| {
+                !snap.waiting.contains(&j)
+                    && !snap
+                        .counters
+                        .iter()
+                        .any(|(_, s, _)| s.map(|(c, _)| c) == Some(j))
+            })
+            .filter(|&j| !known_only || j == snap.citizen || self.world.citizens[j].issue_ms < now)
+            .map(|j| (self.arrived[j], self.candidate(j)))
+            .collect()
+    }
+
+    /// The share of each center's citizens, by hour of issue, who stayed there (under
+    /// "suggest" some took a ticket elsewhere): what a perfect forecaster would know of
+    /// who will leave.
+    fn stay_shares(&self) -> Vec<Vec<f64>> {
+        let hours = HOURLY_PROFILE.len();
+        let mut counts = vec![vec![(0usize, 0usize); hours]; self.world.centers.len()];
+        for (i, c) in self.world.citizens.iter().enumerate() {
+            let hour = ((c.issue_ms - local_ms(self.s.date, 7 * 60)) / (60 * MINUTE_MS))
+                .clamp(0, hours as i64 - 1) as usize;
+            let slot = &mut counts[c.center][hour];
+            slot.0 += 1;
+            slot.1 += usize::from(self.serve_center[i] == c.center);
+        }
+        counts
+            .iter()
+            .map(|by_hour| {
+                by_hour
+                    .iter()
+                    .map(|&(all, stayed)| {
+                        if all == 0 {
+                            1.0
+                        } else {
+                            stayed as f64 / all as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Local arrivals at `center` after `now`, drawn from the rates the day was drawn
+    /// from and thinned by who stays (`stay_share` by hour), as (there from, ticket with a
+    /// negative id); `procedures` gets each one's procedure, the ticket with id −k − 1 at
+    /// index k.
+    fn draw_arrivals(
+        &self,
+        rng: &mut StdRng,
+        center: usize,
+        now: i64,
+        stay_share: &[f64],
+        procedures: &mut Vec<usize>,
+    ) -> Vec<(i64, Candidate)> {
+        let world = self.world;
+        let (fields, weights) = &world.field_mix[center];
+        let total: f64 = weights.iter().sum();
+        let per_field = self.s.procedures_per_field.max(1);
+        let first_minute = local_ms(self.s.date, 7 * 60);
+        let mut out = Vec::new();
+        procedures.clear();
+        for (m, &rate) in world.arrival_rates[center].iter().enumerate() {
+            let start = first_minute + m as i64 * MINUTE_MS;
+            if rate <= 0.0 || start + MINUTE_MS <= now {
+                continue;
+            }
+            let mut t = rng.gen_range(f64::EPSILON..1.0f64).ln() / -rate;
+            while t < 1.0 {
+                let at = start + (t * MINUTE_MS as f64) as i64;
+                t += rng.gen_range(f64::EPSILON..1.0f64).ln() / -rate;
+                if at <= now || !rng.gen_bool(stay_share[m / 60].clamp(0.0, 1.0)) {
+                    continue;
+                }
+                let mut pick = rng.gen_range(0.0..total);
+                let mut field = fields[0];
+                for (&f, &w) in fields.iter().zip(weights) {
+                    if pick < w {
+                        field = f;
+                        break;
+                    }
+                    pick -= w;
+                }
+                procedures.push((field as usize - 1) * per_field + zipf_rank(rng, per_field));
+                out.push((
+                    at,
+                    Candidate {
+                        id: -(procedures.len() as i64),
+                        field_id: field,
+                        priority: rng.gen_bool(self.s.priority_share.clamp(0.0, 1.0)),
+                        queue_at_ms: at,
+                        target_counter: None,
+                    },
+                ));
+            }
+        }
+        out
+    }
+
+    /// When the snapshot's citizen is called if the center runs on from the snapshot with
+    /// the tickets of `later` (in order of being there) joining, each service taking
+    /// `service(ticket, time already run)` milliseconds (the whole service, for one under
+    /// way).
+    fn replay_from(
+        &self,
+        snap: &Snapshot,
+        later: &[(i64, Candidate)],
+        service: &mut impl FnMut(Who, Option<i64>) -> i64,
+    ) -> Option<i64> {
+        let world = self.world;
+        let now = snap.at;
+        let who = |c: &Candidate| match usize::try_from(c.id) {
+            Ok(j) => Who::Citizen(j),
+            Err(_) => Who::Drawn((-c.id - 1) as usize),
+        };
+        let mut queue: Vec<Candidate> = snap.waiting.iter().map(|&j| self.candidate(j)).collect();
+        let mut next = 0;
+        let mut free: Vec<i64> = snap
+            .counters
+            .iter()
+            .map(|&(_, s, _)| match s {
+                Some((j, called)) => called + service(Who::Citizen(j), Some(now - called)),
+                None => now,
+            })
+            .collect();
+        let mut run: Vec<u32> = snap.counters.iter().map(|&(_, _, r)| r).collect();
+        let mut active = vec![true; free.len()];
+        loop {
+            let k = (0..free.len())
+                .filter(|&k| active[k])
+                .min_by_key(|&k| (free[k], k))?;
+            let t = free[k];
+            while next < later.len() && later[next].0 <= t {
+                queue.push(later[next].1);
+                next += 1;
+            }
+            let counter = CallingCounter {
+                counter_id: snap.counters[k].0 as i64,
+                fields: &world.counters[snap.counters[k].0].fields,
+                consecutive_priority: run[k],
+            };
+            match policy::choose_next_across(self.s.call_policy, counter, &queue, t, &world.targets)
+            {
+                Some(choice) if choice.ticket_id == snap.citizen as i64 => return Some(t),
+                Some(choice) => {
+                    let pos = queue.iter().position(|c| c.id == choice.ticket_id)?;
+                    let called = queue.remove(pos);
+                    run[k] = choice.consecutive_priority;
+                    free[k] = t + service(who(&called), None);
+                }
+                None => {
+                    // Idle until a ticket it may call is there, or for good.
+                    match later[next..]
+                        .iter()
+                        .find(|(_, c)| counter.fields.contains(&c.field_id))
+                    {
+                        Some(&(at, _)) => free[k] = at,
+                        None => active[k] = false,
+                    }
+                }
+            }
+        }
+    }
+
+    /// A service of procedure `procedure` drawn from its true distribution; given
+    /// `elapsed` milliseconds already run, one at least that long.
+    fn draw_service(&self, rng: &mut StdRng, procedure: usize, elapsed: Option<i64>) -> i64 {
+        let per_field = self.s.procedures_per_field.max(1);
+        let field = procedure / per_field;
+        let mean = service_mean_min(&self.world.field_codes[field])
+            * self.world.procedure_factor[procedure];
+        let mut draw = || {
+            (lognormal(rng, mean, self.s.service_cv) * MINUTE_MS as f64).max(MINUTE_MS as f64 / 2.0)
+                as i64
+        };
+        match elapsed {
+            None => draw(),
+            Some(elapsed) => (0..1000)
+                .map(|_| draw())
+                .find(|&d| d >= elapsed)
+                // Far in the tail the rest of a service is about a quarter of the mean.
+                .unwrap_or(elapsed + (mean * MINUTE_MS as f64 / 4.0) as i64),
+        }
+    }
+
+    fn oracle(&self) -> Option<Oracle> {
+        if self.s.oracle_replays == 0 || self.policy == Policy::Pooled {
+            return None;
+        }
+        let present = self.present_by_center();
+        let stay_shares = self.stay_shares();
+        let (mut arrivals_known, mut rates_known) = (Vec::new(), Vec::new());
+        let mut drawn_procedures = Vec::new();
+        for snap in &self.snapshots {
+            let i = snap.citizen;
+            let (Some(shown), Some(called)) = (self.shown[i], self.called[i]) else {
+                continue;
+            };
+            let minutes = |at: i64| ((at - self.arrived[i]) as f64 / MINUTE_MS as f64).max(0.0);
+            let actual = minutes(called);
+            if f64::from(shown.minutes.unwrap_or(0)).max(actual) < ERROR_MIN_WAIT_MIN {
+                continue;
+            }
+            let error = |best: f64| (best.round() - actual).abs() / actual.max(5.0) * 100.0;
+            let mut rng = StdRng::seed_from_u64(
+                self.s.seed ^ 0x2545_f491_4f6c_dd1d ^ (i as u64).wrapping_mul(0x9e37_79b9),
+            );
+            let citizens = &self.world.citizens;
+            let replays = self.s.oracle_replays as usize;
+            // Knowing every later arrival.
+            let later = self.later_citizens(snap, &present[snap.center], false);
+            let mut waits = Vec::with_capacity(replays);
+            for _ in 0..replays {
+                let mut service = |w: Who, elapsed: Option<i64>| match w {
+                    Who::Citizen(j) => self.draw_service(&mut rng, citizens[j].procedure, elapsed),
+                    Who::Drawn(_) => unreachable!("no drawn arrivals here"),
+                };
+                if let Some(at) = self.replay_from(snap, &later, &mut service) {
+                    waits.push(minutes(at));
+                }
+            }
+            let Some(best) = weighted_median(&waits) else {
+                continue;
+            };
+            arrivals_known.push(error(best));
+            // Knowing only the rates: each replay draws its own arrivals.
+            let known = self.later_citizens(snap, &present[snap.center], true);
+            waits.clear();
+            for _ in 0..replays {
+                let mut later = self.draw_arrivals(
+                    &mut rng,
+                    snap.center,
+                    snap.at,
+                    &stay_shares[snap.center],
+                    &mut drawn_procedures,
+                );
+                later.extend(known.iter().copied());
+                later.sort_by_key(|(at, c)| (*at, c.id));
+                let mut service = |w: Who, elapsed: Option<i64>| {
+                    let procedure = match w {
+                        Who::Citizen(j) => citizens[j].procedure,
+                        Who::Drawn(k) => drawn_procedures[k],
+                    };
+                    self.draw_service(&mut rng, procedure, elapsed)
+                };
+                if let Some(at) = self.replay_from(snap, &later, &mut service) {
+                    waits.push(minutes(at));
+                }
+            }
+            rates_known.push(weighted_median(&waits).map_or(100.0, error));
+        }
+        Some(Oracle {
+            samples: arrivals_known.len(),
+            knows_arrivals_pct: median(arrivals_known),
+            knows_rates_pct: median(rates_known),
+        })
+    }
+}
+
+/// The point that minimises the mean of |x − w| / max(w, 5) over the waits `w`: their
+/// median weighted by 1 / max(w, 5). `None` for no waits.
+fn weighted_median(waits: &[f64]) -> Option<f64> {
+    let mut sorted = waits.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let weight = |w: f64| 1.0 / w.max(5.0);
+    let total: f64 = sorted.iter().map(|&w| weight(w)).sum();
+    let mut acc = 0.0;
+    for &w in &sorted {
+        acc += weight(w);
+        if acc >= total / 2.0 {
+            return Some(w);
+        }
+    }
+    None
 }
 
 /// The q-quantile of sorted values (nearest rank).
@@ -1180,6 +1606,79 @@ mod tests {
             learned.estimate_median_abs_error_pct,
             blind.estimate_median_abs_error_pct
         );
+    }
+
+    #[test]
+    fn the_oracle_replay_with_the_real_services_is_the_day_itself() {
+        // The oracle's replay must be the simulation itself, or its error would measure
+        // the replay rather than chance: given the services the day really drew, every
+        // citizen is called exactly when they were.
+        let province = catalogue::demo_province();
+        let s = Scenario {
+            oracle_replays: 1,
+            ..small()
+        };
+        let world = build_world(&province, &s);
+        for policy in [Policy::Stay, Policy::Suggest] {
+            let mut run = Run::new(&world, &s, policy);
+            run.simulate();
+            let present = run.present_by_center();
+            assert_eq!(run.snapshots.len(), world.citizens.len());
+            let mut moved = 0;
+            for snap in &run.snapshots {
+                let i = snap.citizen;
+                moved += usize::from(run.serve_center[i] != world.citizens[i].center);
+                let mut real = |w: Who, _: Option<i64>| match w {
+                    Who::Citizen(j) => world.citizens[j].service_ms,
+                    Who::Drawn(_) => unreachable!("the day's own citizens only"),
+                };
+                let later = run.later_citizens(snap, &present[snap.center], false);
+                let call = run.replay_from(snap, &later, &mut real);
+                assert_eq!(call, run.called[i], "{policy:?}: citizen {i}");
+            }
+            assert_eq!(moved, run.moved);
+        }
+    }
+
+    #[test]
+    fn the_oracle_scores_below_the_kiosk_and_above_nothing() {
+        let province = catalogue::demo_province();
+        let s = Scenario {
+            oracle_replays: 20,
+            ..small()
+        };
+        let world = build_world(&province, &s);
+        let report = run(&world, &s, Policy::Stay);
+        let oracle = report.oracle.expect("asked for");
+        assert_eq!(oracle.samples, report.estimate_samples);
+        let kiosk = report.estimate_median_abs_error_pct;
+        // Knowing every later arrival beats knowing only their rates, which beats the
+        // kiosk's last hour; services are random (CV 0.5), so not even clairvoyance is
+        // exact.
+        assert!(
+            oracle.knows_arrivals_pct < oracle.knows_rates_pct,
+            "{oracle:?}"
+        );
+        assert!(
+            oracle.knows_rates_pct < kiosk,
+            "{oracle:?} vs kiosk {kiosk}"
+        );
+        assert!(oracle.knows_arrivals_pct > 1.0);
+        assert_eq!(run(&world, &s, Policy::Pooled).oracle, None);
+        assert_eq!(run(&world, &small(), Policy::Stay).oracle, None);
+    }
+
+    #[test]
+    fn weighted_median_leans_towards_short_waits() {
+        assert_eq!(weighted_median(&[]), None);
+        assert_eq!(weighted_median(&[7.0]), Some(7.0));
+        // Weights 1/5, 1/10, 1/40: the short wait alone outweighs the other two.
+        assert_eq!(weighted_median(&[40.0, 2.0, 10.0]), Some(2.0));
+        // Weights 1/5, 1/10, 1/12, 1/40: the plain median would be 11.
+        assert_eq!(weighted_median(&[4.0, 10.0, 12.0, 40.0]), Some(10.0));
+        // Weights 1/5 and 1/40: the short wait carries the median.
+        assert_eq!(weighted_median(&[5.0, 40.0]), Some(5.0));
+        assert_eq!(weighted_median(&[10.0, 20.0, 30.0, 40.0]), Some(20.0));
     }
 
     #[test]
