@@ -3,7 +3,7 @@
 //! Each write runs as one job of the store's writer (see `store`), so a ticket's change,
 //! its event-log row and the counter's state commit together or not at all.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rand::Rng;
@@ -199,19 +199,25 @@ pub fn waiting_by_field(
     rows.collect()
 }
 
-/// Learned service minutes and sample count for (center, field).
+/// Finished tickets of a center and field its learned service time reads.
+const CENTER_RECENT: usize = 30;
+
+/// Learned service minutes and sample count for (center, field): the center's recent
+/// durations shrunk towards the province's, which count `prior_weight` samples
+/// ([`FieldModel::center_prior_weight`]).
 pub fn service_minutes(
     conn: &Connection,
     center_id: i64,
     field_id: i64,
+    prior_weight: f64,
 ) -> rusqlite::Result<(f64, u32)> {
     let mut stmt = conn.prepare_cached(
         "SELECT (finished_ms - called_ms) / 60000.0 FROM tickets
          WHERE center_id = ?1 AND field_id = ?2 AND state = 'done' AND called_ms IS NOT NULL
-         ORDER BY finished_ms DESC LIMIT 30",
+         ORDER BY finished_ms DESC LIMIT ?3",
     )?;
     let durations: Vec<f64> = stmt
-        .query_map(params![center_id, field_id], |r| r.get(0))?
+        .query_map(params![center_id, field_id, CENTER_RECENT], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     // A cold start borrows the field's mean at the other centers rather than a fixed
     // guess; the center's own tickets are left out so they are not counted twice.
@@ -225,82 +231,127 @@ pub fn service_minutes(
         .collect::<Result<_, _>>()?;
     let prior = estimate::province_prior_minutes(&province_recent);
     Ok((
-        estimate::learned_service_minutes(&durations, prior),
+        estimate::learned_service_minutes_weighted(&durations, prior, prior_weight),
         durations.len() as u32,
     ))
 }
 
-/// How long a learned set of procedure factors is used before it is read again.
-pub const PROCEDURE_FACTORS_TTL_MS: i64 = 5 * 60_000;
-/// Finished tickets of a field (province-wide) that procedure factors learn from.
-const PROCEDURE_FACTORS_SAMPLE: u32 = 1000;
+/// How long what was learned of a field is used before it is read again.
+pub const FIELD_MODEL_TTL_MS: i64 = 5 * 60_000;
+/// Finished tickets of a field (province-wide) a field's model learns from.
+const FIELD_MODEL_SAMPLE: u32 = 1000;
 /// Of those, the most recent per procedure.
-const PROCEDURE_FACTORS_PER_PROCEDURE: usize = 100;
+const FIELD_MODEL_PER_PROCEDURE: usize = 100;
 
-/// Each procedure's service time relative to its field's (`estimate::procedure_factor`),
-/// learned from the province's recent finished tickets of the field and kept for
-/// [`PROCEDURE_FACTORS_TTL_MS`]: every estimate at every center reads them, and they move
-/// slowly.
-#[derive(Debug, Default)]
-pub struct ProcedureFactors {
-    by_field: std::sync::Mutex<HashMap<i64, (i64, Arc<HashMap<i64, f64>>)>>,
+/// What the province's recent finished tickets of a field teach every estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldModel {
+    /// Each procedure's service time relative to the field's
+    /// (`estimate::procedure_factor`); a procedure missing has none learned: factor 1.
+    pub procedure_factors: HashMap<i64, f64>,
+    /// How many samples the province's mean counts for in a center's learned mean
+    /// (`estimate::center_prior_weight`).
+    pub center_prior_weight: f64,
 }
 
-impl ProcedureFactors {
-    /// The factors of a field's procedures (a procedure missing from the map has none
-    /// learned: factor 1).
+impl Default for FieldModel {
+    fn default() -> Self {
+        FieldModel {
+            procedure_factors: HashMap::new(),
+            center_prior_weight: estimate::PRIOR_WEIGHT,
+        }
+    }
+}
+
+/// The [`FieldModel`] of each field, learned from the province's recent finished tickets
+/// of the field and kept for [`FIELD_MODEL_TTL_MS`]: every estimate at every center reads
+/// them, and they move slowly.
+#[derive(Debug, Default)]
+pub struct FieldLearning {
+    by_field: std::sync::Mutex<HashMap<i64, (i64, Arc<FieldModel>)>>,
+}
+
+impl FieldLearning {
+    /// What was learned of a field.
     pub fn of_field(
         &self,
         conn: &Connection,
         field_id: i64,
         now_ms: i64,
-    ) -> rusqlite::Result<Arc<HashMap<i64, f64>>> {
+    ) -> rusqlite::Result<Arc<FieldModel>> {
         if let Some((at, factors)) = self
             .by_field
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(&field_id)
         {
-            if now_ms - at < PROCEDURE_FACTORS_TTL_MS && now_ms >= *at {
+            if now_ms - at < FIELD_MODEL_TTL_MS && now_ms >= *at {
                 return Ok(factors.clone());
             }
         }
-        let rows: Vec<(i64, f64)> = conn
+        let rows: Vec<FinishedRow> = conn
             .prepare_cached(
-                "SELECT procedure_id, (finished_ms - called_ms) / 60000.0 FROM tickets
+                "SELECT procedure_id, center_id, (finished_ms - called_ms) / 60000.0 FROM tickets
                  WHERE field_id = ?1 AND state = 'done' AND called_ms IS NOT NULL
                  ORDER BY finished_ms DESC LIMIT ?2",
             )?
-            .query_map(params![field_id, PROCEDURE_FACTORS_SAMPLE], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+            .query_map(params![field_id, FIELD_MODEL_SAMPLE], |r| {
+                Ok(FinishedRow {
+                    procedure_id: r.get(0)?,
+                    center_id: r.get(1)?,
+                    minutes: r.get(2)?,
+                })
             })?
             .collect::<Result<_, _>>()?;
-        let factors = Arc::new(procedure_factors_from(&rows));
+        let model = Arc::new(field_model_from(&rows));
         self.by_field
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(field_id, (now_ms, factors.clone()));
-        Ok(factors)
+            .insert(field_id, (now_ms, model.clone()));
+        Ok(model)
     }
 }
 
-/// Factors from (procedure, minutes) rows of one field, newest first.
-fn procedure_factors_from(rows: &[(i64, f64)]) -> HashMap<i64, f64> {
+/// A finished ticket of a field, as its model learns from it.
+#[derive(Debug, Clone, Copy)]
+struct FinishedRow {
+    procedure_id: i64,
+    center_id: i64,
+    minutes: f64,
+}
+
+/// A field's model from its finished tickets, newest first: each procedure's factor from
+/// its [`FIELD_MODEL_PER_PROCEDURE`] most recent, and the centers' prior weight from each
+/// center's [`CENTER_RECENT`] most recent (what its learned mean reads).
+fn field_model_from(rows: &[FinishedRow]) -> FieldModel {
     if rows.is_empty() {
-        return HashMap::new();
+        return FieldModel::default();
     }
-    let field_mean = rows.iter().map(|(_, m)| m.clamp(0.5, 120.0)).sum::<f64>() / rows.len() as f64;
+    let field_mean = rows
+        .iter()
+        .map(|r| r.minutes.clamp(0.5, 120.0))
+        .sum::<f64>()
+        / rows.len() as f64;
     let mut by_procedure: HashMap<i64, Vec<f64>> = HashMap::new();
-    for &(procedure, minutes) in rows {
-        let recent = by_procedure.entry(procedure).or_default();
-        if recent.len() < PROCEDURE_FACTORS_PER_PROCEDURE {
-            recent.push(minutes);
+    let mut by_center: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+    for r in rows {
+        let recent = by_procedure.entry(r.procedure_id).or_default();
+        if recent.len() < FIELD_MODEL_PER_PROCEDURE {
+            recent.push(r.minutes);
+        }
+        let recent = by_center.entry(r.center_id).or_default();
+        if recent.len() < CENTER_RECENT {
+            recent.push(r.minutes);
         }
     }
-    by_procedure
-        .into_iter()
-        .map(|(procedure, recent)| (procedure, estimate::procedure_factor(&recent, field_mean)))
-        .collect()
+    let centers: Vec<&[f64]> = by_center.values().map(Vec::as_slice).collect();
+    FieldModel {
+        procedure_factors: by_procedure
+            .into_iter()
+            .map(|(procedure, recent)| (procedure, estimate::procedure_factor(&recent, field_mean)))
+            .collect(),
+        center_prior_weight: estimate::center_prior_weight(&centers),
+    }
 }
 
 /// Open and busy counters serving a field at a center.
@@ -365,7 +416,11 @@ pub fn estimate_with_model(
     let dir = &state.dir;
     let now = state.now_ms();
     let (open_here, busy_here, configured) = counter_load(conn, dir, center_id, field_id)?;
-    let (own_service, samples) = service_minutes(conn, center_id, field_id)?;
+    let weight = state
+        .field_learning
+        .of_field(conn, field_id, now)?
+        .center_prior_weight;
+    let (own_service, samples) = service_minutes(conn, center_id, field_id, weight)?;
     let load = QueueLoad {
         people_ahead,
         counters_open: open_here,
@@ -441,7 +496,11 @@ fn projected_minutes(
         if let Some(s) = services.get(&f) {
             return Ok(*s);
         }
-        let s = service_minutes(conn, center_id, f)?.0;
+        let weight = state
+            .field_learning
+            .of_field(conn, f, now)?
+            .center_prior_weight;
+        let s = service_minutes(conn, center_id, f, weight)?.0;
         services.insert(f, s);
         Ok(s)
     };
@@ -454,10 +513,11 @@ fn projected_minutes(
     )?;
     // A ticket's expected service is its center's field mean times its procedure's
     // factor, learned province-wide.
-    let factors = &state.procedure_factors;
+    let learning = &state.field_learning;
     let factor_of = |field: i64, procedure: i64| -> rusqlite::Result<f64> {
-        Ok(factors
+        Ok(learning
             .of_field(conn, field, now)?
+            .procedure_factors
             .get(&procedure)
             .copied()
             .unwrap_or(1.0))
@@ -1476,4 +1536,60 @@ pub async fn expire_remote(state: &AppState) -> ApiResult<usize> {
             Ok(stale.len())
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(center_id: i64, procedure_id: i64, minutes: &[f64]) -> Vec<FinishedRow> {
+        minutes
+            .iter()
+            .map(|&m| FinishedRow {
+                procedure_id,
+                center_id,
+                minutes: m,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_field_model_learns_procedures_and_how_much_centers_differ() {
+        assert_eq!(field_model_from(&[]), FieldModel::default());
+        // Three centers alike (8 ± 3 minutes): the province's mean is worth the most.
+        let alike: Vec<FinishedRow> = [1, 2, 3]
+            .iter()
+            .flat_map(|&c| rows(c, 10, &[5.0, 11.0, 5.0, 11.0, 8.0, 8.0]))
+            .collect();
+        let model = field_model_from(&alike);
+        assert_eq!(
+            model.center_prior_weight,
+            estimate::CENTER_PRIOR_WEIGHT_RANGE.1
+        );
+        assert_eq!(model.procedure_factors.len(), 1);
+        assert!((model.procedure_factors[&10] - 1.0).abs() < 1e-9);
+        // Centers at 4, 8 and 16 minutes: each center's own mean.
+        let apart: Vec<FinishedRow> = [(1, 4.0), (2, 8.0), (3, 16.0)]
+            .iter()
+            .flat_map(|&(c, m)| rows(c, 10, &[m - 0.5, m + 0.5, m, m - 0.5, m + 0.5]))
+            .collect();
+        assert_eq!(field_model_from(&apart).center_prior_weight, 1.0);
+        // Only a center's 30 most recent durations count, as in its learned mean: an old
+        // slow spell beyond them does not make the centers look apart.
+        let mut recent_alike = alike.clone();
+        recent_alike.extend(rows(1, 10, &[8.0; 24]));
+        recent_alike.extend(rows(1, 10, &[60.0; 20]));
+        let model = field_model_from(&recent_alike);
+        assert_eq!(
+            model.center_prior_weight,
+            estimate::CENTER_PRIOR_WEIGHT_RANGE.1
+        );
+        // Two procedures: the slow one's factor above one, the quick one's below.
+        let mut two = rows(1, 10, &[12.0; 20]);
+        two.extend(rows(2, 11, &[4.0; 20]));
+        two.extend(rows(3, 10, &[12.0; 20]));
+        let model = field_model_from(&two);
+        assert!(model.procedure_factors[&10] > 1.0);
+        assert!(model.procedure_factors[&11] < 1.0);
+    }
 }

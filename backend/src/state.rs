@@ -257,8 +257,9 @@ pub struct AppState {
     pub limiter: Arc<crate::api::limit::RateLimiter>,
     /// Thermal printers for dossier receipts (none configured: receipts are not printed).
     pub receipts: Arc<crate::receipts::ReceiptPrinters>,
-    /// Learned procedure factors of the estimate, read again every few minutes.
-    pub procedure_factors: Arc<crate::service::ProcedureFactors>,
+    /// What the estimate learns of each field province-wide (procedure factors, the
+    /// weight of the province in a center's mean), read again every few minutes.
+    pub field_learning: Arc<crate::service::FieldLearning>,
 }
 
 impl AppState {
@@ -281,7 +282,7 @@ impl AppState {
             events,
             limiter: Arc::new(crate::api::limit::RateLimiter::new(60, 60_000)),
             receipts: Arc::default(),
-            procedure_factors: Arc::default(),
+            field_learning: Arc::default(),
         })
     }
 

@@ -115,7 +115,11 @@ fn compute(
         // with or without a counter less), so the two service-time queries are skipped:
         // that keeps the province-wide list cheap.
         let service_min = if waiting > 0 {
-            service::service_minutes(conn, center.id, f.id)?.0
+            let weight = state
+                .field_learning
+                .of_field(conn, f.id, state.now_ms())?
+                .center_prior_weight;
+            service::service_minutes(conn, center.id, f.id, weight)?.0
         } else {
             0.0
         };

@@ -50,6 +50,14 @@ struct Args {
     /// procedure's factor.
     #[arg(long)]
     no_procedure_learning: bool,
+    /// Spread of pace between centers' officers: standard deviation of the log of the
+    /// factor every service at a center takes (0 = every center works at the same pace).
+    #[arg(long, default_value_t = 0.0)]
+    center_speed_spread: f64,
+    /// Count the province's mean as a fixed 5 samples in every center's mean instead of
+    /// learning its weight from how much the centers differ.
+    #[arg(long)]
+    fixed_prior_weight: bool,
     /// Open the day with no service times learned (the backend opens knowing yesterday's).
     #[arg(long)]
     cold_start: bool,
@@ -100,6 +108,8 @@ fn main() -> anyhow::Result<()> {
         procedure_spread: args.procedure_spread,
         procedures_per_field: args.procedures_per_field,
         learn_procedures: !args.no_procedure_learning,
+        center_speed_spread: args.center_speed_spread,
+        learn_center_weight: !args.fixed_prior_weight,
         warm_start: !args.cold_start,
         priority_share: args.priority_share,
         territorial_share: args.territorial_share,

@@ -7,7 +7,10 @@
 //! rotations of their pattern) exactly as the backend's call policy
 //! would (`policy::choose_next_across`: priority interleaving, then the longest wait
 //! relative to each field's target), each call taking the field's learned mean service
-//! time times the procedure's factor ([`procedure_factor`]), until the newcomer is called. A counter that serves several fields, a land
+//! time times the procedure's factor ([`procedure_factor`]), until the newcomer is
+//! called. The field's mean at a center is its recent durations shrunk towards the
+//! province's by a weight learned from how much the centers really differ
+//! ([`center_prior_weight`]). A counter that serves several fields, a land
 //! dossier waiting long, a priority citizen due in five minutes: the replay sees them all,
 //! which the closed form below cannot.
 //!
@@ -28,18 +31,92 @@ use super::policy::{self, CallPolicy, CallingCounter, Candidate, FieldTargets};
 /// Service time used before any ticket of the field was finished, in minutes.
 pub const DEFAULT_SERVICE_MINUTES: f64 = 8.0;
 
-/// Weight of the prior, in samples: with 5 real samples the prior counts half.
+/// Weight of the prior, in samples, where nothing tells better (the province's own prior
+/// over the default, a center's mean before three centers have five durations): with 5
+/// real samples the prior counts half.
 pub const PRIOR_WEIGHT: f64 = 5.0;
 
 /// Learned mean service time: the mean of recent durations shrunk towards a prior.
 /// Durations outside half a minute to two hours are clamped: a ticket left open over
 /// lunch must not teach the estimator that service takes three hours.
 pub fn learned_service_minutes(recent_durations_min: &[f64], prior_min: f64) -> f64 {
+    learned_service_minutes_weighted(recent_durations_min, prior_min, PRIOR_WEIGHT)
+}
+
+/// The same, with the prior counting `prior_weight` samples (see [`center_prior_weight`]).
+pub fn learned_service_minutes_weighted(
+    recent_durations_min: &[f64],
+    prior_min: f64,
+    prior_weight: f64,
+) -> f64 {
     let sum: f64 = recent_durations_min
         .iter()
         .map(|d| d.clamp(0.5, 120.0))
         .sum();
-    (sum + prior_min * PRIOR_WEIGHT) / (recent_durations_min.len() as f64 + PRIOR_WEIGHT)
+    let weight = prior_weight.max(0.0);
+    let count = recent_durations_min.len() as f64 + weight;
+    if count <= 0.0 {
+        return prior_min;
+    }
+    (sum + prior_min * weight) / count
+}
+
+/// Fewest and most samples the province's mean may count for in a center's mean: at
+/// most as many as a center's own recent durations (30), so a center whose pace really
+/// changes shows it within a day even where centers have looked alike.
+pub const CENTER_PRIOR_WEIGHT_RANGE: (f64, f64) = (1.0, 30.0);
+/// A center counts towards [`center_prior_weight`] with at least this many durations.
+const CENTER_MIN_SAMPLES: usize = 5;
+
+/// How many samples the province's mean of a field is worth in one center's learned
+/// mean, learned from how much the centers really differ (empirical Bayes, by moments).
+///
+/// Thirty durations of a service whose length varies by half its mean know the center's
+/// mean to within about a tenth; if centers differ less than that, the province's mean
+/// (hundreds of durations) is the better guess for each of them, and if they differ
+/// more, each center's own. `by_center` holds the recent durations of the field at each
+/// center. The weight is the variance of durations within a center over the variance of
+/// the centers' true means — that is the spread of their sample means less what their
+/// sample sizes explain — kept within [`CENTER_PRIOR_WEIGHT_RANGE`]. With fewer than three
+/// centers of five durations there is nothing to learn it from: [`PRIOR_WEIGHT`].
+pub fn center_prior_weight(by_center: &[&[f64]]) -> f64 {
+    let (least, most) = CENTER_PRIOR_WEIGHT_RANGE;
+    // (mean, sample variance, count) of each center with enough durations.
+    let stats: Vec<(f64, f64, f64)> = by_center
+        .iter()
+        .filter(|d| d.len() >= CENTER_MIN_SAMPLES)
+        .map(|d| {
+            let n = d.len() as f64;
+            let mean = d.iter().map(|x| x.clamp(0.5, 120.0)).sum::<f64>() / n;
+            let var = d
+                .iter()
+                .map(|x| (x.clamp(0.5, 120.0) - mean).powi(2))
+                .sum::<f64>()
+                / (n - 1.0);
+            (mean, var, n)
+        })
+        .collect();
+    if stats.len() < 3 {
+        return PRIOR_WEIGHT;
+    }
+    let centers = stats.len() as f64;
+    let within = stats.iter().map(|(_, v, n)| v * (n - 1.0)).sum::<f64>()
+        / stats.iter().map(|(_, _, n)| n - 1.0).sum::<f64>();
+    let grand = stats.iter().map(|(m, _, _)| m).sum::<f64>() / centers;
+    let spread = stats
+        .iter()
+        .map(|(m, _, _)| (m - grand).powi(2))
+        .sum::<f64>()
+        / (centers - 1.0);
+    let sampling = stats.iter().map(|(_, _, n)| within / n).sum::<f64>() / centers;
+    let between = spread - sampling;
+    if within <= 0.0 {
+        return least;
+    }
+    if between <= 0.0 {
+        return most;
+    }
+    (within / between).clamp(least, most)
 }
 
 /// The province-wide prior for a field: the mean of recent service times of the field at
@@ -936,6 +1013,57 @@ mod tests {
         for (name, field, counters, fields) in cases {
             assert_eq!(shared_pool(field, &hall), (counters, fields), "{name}");
         }
+    }
+
+    #[test]
+    fn center_prior_weight_table() {
+        // Five durations a center, spread ±1 or ±3 around its mean.
+        let narrow = |m: f64| vec![m - 1.0, m + 1.0, m - 1.0, m + 1.0, m];
+        let wide = |m: f64| vec![m - 3.0, m + 3.0, m - 3.0, m + 3.0, m];
+        // (name, each center's durations, expected weight)
+        let cases: Vec<(&str, Vec<Vec<f64>>, f64)> = vec![
+            ("no center yet", vec![], PRIOR_WEIGHT),
+            (
+                "two centers say nothing of how centers differ",
+                vec![narrow(5.0), narrow(15.0)],
+                PRIOR_WEIGHT,
+            ),
+            (
+                "centers with fewer than five durations do not count",
+                vec![narrow(5.0), narrow(15.0), vec![40.0; 4]],
+                PRIOR_WEIGHT,
+            ),
+            (
+                "centers apart by far more than their spread: each its own",
+                vec![narrow(5.0), narrow(10.0), narrow(15.0)],
+                1.0,
+            ),
+            (
+                "centers apart by less than their samples explain: the province",
+                vec![wide(5.0), wide(6.0), wide(7.0)],
+                30.0,
+            ),
+            (
+                // Within 9; spread of means 4, less 9/5 explained by sampling: 2.2.
+                "in between: within over between",
+                vec![wide(4.0), wide(6.0), wide(8.0)],
+                9.0 / 2.2,
+            ),
+            (
+                "a center whose every duration is the same",
+                vec![vec![5.0; 5], vec![6.0; 5], vec![7.0; 5]],
+                1.0,
+            ),
+        ];
+        for (name, centers, expected) in cases {
+            let slices: Vec<&[f64]> = centers.iter().map(Vec::as_slice).collect();
+            let got = center_prior_weight(&slices);
+            assert!((got - expected).abs() < 1e-9, "{name}: {got}");
+        }
+        // The weight is the prior's in the learned mean.
+        let learned = learned_service_minutes_weighted(&[12.0; 10], 6.0, 20.0);
+        assert!((learned - 8.0).abs() < 1e-9);
+        assert_eq!(learned_service_minutes_weighted(&[], 6.0, 0.0), 6.0);
     }
 
     #[test]

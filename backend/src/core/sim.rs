@@ -131,6 +131,14 @@ pub struct Scenario {
     /// Whether the estimator learns each procedure's factor
     /// ([`estimate::procedure_factor`]) or uses the field's mean for every ticket.
     pub learn_procedures: bool,
+    /// Spread of officers' speed between centers: standard deviation of the log of the
+    /// factor every service at a center is multiplied by. 0: every center works at the
+    /// same pace.
+    pub center_speed_spread: f64,
+    /// Whether the estimator learns how much the province's mean counts in a center's
+    /// ([`estimate::center_prior_weight`]) or always counts it [`estimate::PRIOR_WEIGHT`]
+    /// samples.
+    pub learn_center_weight: bool,
     /// Whether the estimator opens the day knowing yesterday's service times (as the
     /// backend, whose learners read the last finished tickets whatever their day), or
     /// starts from nothing.
@@ -160,6 +168,8 @@ impl Default for Scenario {
             procedure_spread: 0.0,
             procedures_per_field: 12,
             learn_procedures: true,
+            center_speed_spread: 0.0,
+            learn_center_weight: true,
             warm_start: true,
             priority_share: 0.08,
             territorial_share: 0.17,
@@ -300,6 +310,9 @@ pub struct World {
     /// Each procedure's mean service over its field's (procedures of field `f` are
     /// `(f − 1) · procedures_per_field ..`; all 1 when `procedure_spread` is 0).
     pub procedure_factor: Vec<f64>,
+    /// Each center's pace: every service there takes this times its draw (all 1 when
+    /// `center_speed_spread` is 0).
+    pub center_speed: Vec<f64>,
     /// The province's travel-time exceptions ([`catalogue::DEMO_TRAVEL_TIMES`]), by center
     /// index: islands are never suggested.
     pub travel_table: TravelTable,
@@ -392,6 +405,18 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
             counters: ids,
         });
     }
+    // Paces draw from a stream of their own too: a day without spread is the same day.
+    let mut speed_rng = StdRng::seed_from_u64(s.seed ^ 0xd1b5_4a32_d192_ed03);
+    let center_speed: Vec<f64> = centers
+        .iter()
+        .map(|_| {
+            if s.center_speed_spread > 0.0 {
+                (s.center_speed_spread * normal(&mut speed_rng)).exp()
+            } else {
+                1.0
+            }
+        })
+        .collect();
     let day_start_ms = local_ms(s.date, 0);
     let mut citizens = Vec::new();
     let mut arrival_rates = Vec::with_capacity(centers.len());
@@ -485,6 +510,7 @@ pub fn build_world(province: &catalogue::Province, s: &Scenario) -> World {
         citizens,
         targets,
         procedure_factor,
+        center_speed,
         travel_table,
         day_start_ms,
         arrival_rates,
@@ -557,6 +583,9 @@ struct Run<'w> {
     procedure_recent: Vec<VecDeque<f64>>,
     /// The estimator's learned factor of each procedure ([`estimate::procedure_factor`]).
     learned_factor: Vec<f64>,
+    /// The weight of the province's mean in each field's center means
+    /// ([`estimate::center_prior_weight`]), by field.
+    prior_weight: Vec<f64>,
     // Per citizen.
     serve_center: Vec<usize>,
     queue_at: Vec<i64>,
@@ -599,6 +628,7 @@ impl<'w> Run<'w> {
             province_recent: vec![VecDeque::new(); world.field_codes.len()],
             procedure_recent: vec![VecDeque::new(); world.procedure_factor.len()],
             learned_factor: vec![1.0; world.procedure_factor.len()],
+            prior_weight: vec![estimate::PRIOR_WEIGHT; world.field_codes.len()],
             serve_center: vec![0; n],
             queue_at: vec![0; n],
             arrived: vec![0; n],
@@ -640,7 +670,8 @@ impl<'w> Run<'w> {
                         (field as usize - 1) * per_field + zipf_rank(&mut rng, per_field);
                     let mean = service_mean_min(&world.field_codes[field as usize - 1])
                         * world.procedure_factor[procedure];
-                    let minutes = lognormal(&mut rng, mean, self.s.service_cv).max(0.5);
+                    let minutes = lognormal(&mut rng, mean, self.s.service_cv).max(0.5)
+                        * world.center_speed[ci];
                     let idx = self.recent_index(ci, field);
                     self.recent[idx].push_front(minutes);
                     let province = &mut self.province_recent[field as usize - 1];
@@ -652,11 +683,37 @@ impl<'w> Run<'w> {
                 }
             }
         }
-        if self.s.learn_procedures {
-            for field in 1..=world.field_codes.len() as i64 {
+        for field in 1..=world.field_codes.len() as i64 {
+            if self.s.learn_procedures {
                 self.learn_factors(field);
             }
+            self.learn_prior_weight(field);
         }
+    }
+
+    /// How long citizen `i`'s service takes at the center that serves them.
+    fn service_ms(&self, i: usize) -> i64 {
+        let speed = self.world.center_speed[self.serve_center[i]];
+        (self.world.citizens[i].service_ms as f64 * speed).round() as i64
+    }
+
+    /// Re-learns the weight of the province's mean in the centers' means of a field from
+    /// how much the centers' recent durations differ, as the backend does.
+    fn learn_prior_weight(&mut self, field: i64) {
+        if !self.s.learn_center_weight {
+            return;
+        }
+        let n_fields = self.world.field_codes.len();
+        let by_center: Vec<Vec<f64>> = (0..self.world.centers.len())
+            .map(|c| {
+                self.recent[c * n_fields + field as usize - 1]
+                    .iter()
+                    .copied()
+                    .collect()
+            })
+            .collect();
+        let slices: Vec<&[f64]> = by_center.iter().map(Vec::as_slice).collect();
+        self.prior_weight[field as usize - 1] = estimate::center_prior_weight(&slices);
     }
 
     fn push(&mut self, at: i64, e: Event) {
@@ -682,7 +739,11 @@ impl<'w> Run<'w> {
             .copied()
             .collect();
         (
-            estimate::learned_service_minutes(&recent, prior),
+            estimate::learned_service_minutes_weighted(
+                &recent,
+                prior,
+                self.prior_weight[field as usize - 1],
+            ),
             recent.len() as u32,
         )
     }
@@ -921,7 +982,7 @@ impl<'w> Run<'w> {
     fn done(&mut self, now: i64, k: usize) {
         if let Some(i) = self.current[k].take() {
             let c = self.world.citizens[i];
-            let minutes = c.service_ms as f64 / MINUTE_MS as f64;
+            let minutes = self.service_ms(i) as f64 / MINUTE_MS as f64;
             let idx = self.recent_index(self.serve_center[i], c.field);
             let recent = &mut self.recent[idx];
             recent.push_front(minutes);
@@ -935,6 +996,7 @@ impl<'w> Run<'w> {
             if self.s.learn_procedures {
                 self.learn_factors(c.field);
             }
+            self.learn_prior_weight(c.field);
         }
         let g = self.group[self.world.counters[k].center];
         self.dispatch(now, g);
@@ -995,7 +1057,7 @@ impl<'w> Run<'w> {
             self.waiting[g].retain(|&j| j != i);
             self.current[k] = Some(i);
             self.called[i] = Some(now);
-            let service = self.world.citizens[i].service_ms;
+            let service = self.service_ms(i);
             self.push(now + service, Event::Done(k));
         }
     }
@@ -1386,14 +1448,23 @@ impl Run<'_> {
 
     /// A service of procedure `procedure` drawn from its true distribution; given
     /// `elapsed` milliseconds already run, one at least that long.
-    fn draw_service(&self, rng: &mut StdRng, procedure: usize, elapsed: Option<i64>) -> i64 {
+    fn draw_service(
+        &self,
+        rng: &mut StdRng,
+        center: usize,
+        procedure: usize,
+        elapsed: Option<i64>,
+    ) -> i64 {
         let per_field = self.s.procedures_per_field.max(1);
         let field = procedure / per_field;
         let mean = service_mean_min(&self.world.field_codes[field])
             * self.world.procedure_factor[procedure];
+        let speed = self.world.center_speed[center];
+        // Drawn as the day draws it: the citizen's service, then the center's pace.
         let mut draw = || {
-            (lognormal(rng, mean, self.s.service_cv) * MINUTE_MS as f64).max(MINUTE_MS as f64 / 2.0)
-                as i64
+            let base = (lognormal(rng, mean, self.s.service_cv) * MINUTE_MS as f64)
+                .max(MINUTE_MS as f64 / 2.0) as i64;
+            (base as f64 * speed).round() as i64
         };
         match elapsed {
             None => draw(),
@@ -1401,7 +1472,7 @@ impl Run<'_> {
                 .map(|_| draw())
                 .find(|&d| d >= elapsed)
                 // Far in the tail the rest of a service is about a quarter of the mean.
-                .unwrap_or(elapsed + (mean * MINUTE_MS as f64 / 4.0) as i64),
+                .unwrap_or(elapsed + (mean * speed * MINUTE_MS as f64 / 4.0) as i64),
         }
     }
 
@@ -1434,7 +1505,9 @@ impl Run<'_> {
             let mut waits = Vec::with_capacity(replays);
             for _ in 0..replays {
                 let mut service = |w: Who, elapsed: Option<i64>| match w {
-                    Who::Citizen(j) => self.draw_service(&mut rng, citizens[j].procedure, elapsed),
+                    Who::Citizen(j) => {
+                        self.draw_service(&mut rng, snap.center, citizens[j].procedure, elapsed)
+                    }
                     Who::Drawn(_) => unreachable!("no drawn arrivals here"),
                 };
                 if let Some(at) = self.replay_from(snap, &later, &mut service) {
@@ -1463,7 +1536,7 @@ impl Run<'_> {
                         Who::Citizen(j) => citizens[j].procedure,
                         Who::Drawn(k) => drawn_procedures[k],
                     };
-                    self.draw_service(&mut rng, procedure, elapsed)
+                    self.draw_service(&mut rng, snap.center, procedure, elapsed)
                 };
                 if let Some(at) = self.replay_from(snap, &later, &mut service) {
                     waits.push(minutes(at));
@@ -1629,7 +1702,7 @@ mod tests {
                 let i = snap.citizen;
                 moved += usize::from(run.serve_center[i] != world.citizens[i].center);
                 let mut real = |w: Who, _: Option<i64>| match w {
-                    Who::Citizen(j) => world.citizens[j].service_ms,
+                    Who::Citizen(j) => run.service_ms(j),
                     Who::Drawn(_) => unreachable!("the day's own citizens only"),
                 };
                 let later = run.later_citizens(snap, &present[snap.center], false);
@@ -1666,6 +1739,37 @@ mod tests {
         assert!(oracle.knows_arrivals_pct > 1.0);
         assert_eq!(run(&world, &s, Policy::Pooled).oracle, None);
         assert_eq!(run(&world, &small(), Policy::Stay).oracle, None);
+    }
+
+    #[test]
+    fn the_estimator_learns_whether_centers_work_at_the_same_pace() {
+        // The weight of the province's mean in a center's is learned from the day itself
+        // (estimate::center_prior_weight): high when centers differ only by chance, low
+        // when their officers really work at different paces.
+        let province = catalogue::demo_province();
+        let median_weight = |spread: f64| {
+            let s = Scenario {
+                center_speed_spread: spread,
+                ..small()
+            };
+            let world = build_world(&province, &s);
+            let mut run = Run::new(&world, &s, Policy::Stay);
+            run.simulate();
+            median(run.prior_weight.clone())
+        };
+        assert!(median_weight(0.0) >= 30.0);
+        assert!(median_weight(0.5) <= 3.0);
+        let fixed = Scenario {
+            learn_center_weight: false,
+            ..small()
+        };
+        let world = build_world(&province, &fixed);
+        let mut run = Run::new(&world, &fixed, Policy::Stay);
+        run.simulate();
+        assert!(run
+            .prior_weight
+            .iter()
+            .all(|&w| w == estimate::PRIOR_WEIGHT));
     }
 
     #[test]
