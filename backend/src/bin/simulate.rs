@@ -177,7 +177,7 @@ fn main() -> anyhow::Result<()> {
 fn json(r: &Report) -> String {
     // With no citizen who waited long enough to measure, the error is unknown, not zero.
     let measured = |x: f64| (r.estimate_samples > 0).then(|| round1(x));
-    serde_json::json!({
+    let mut object = serde_json::json!({
         "policy": r.policy.as_str(),
         "citizens": r.citizens,
         "moved": r.moved,
@@ -190,14 +190,13 @@ fn json(r: &Report) -> String {
         "estimate_samples": r.estimate_samples,
         "estimate_in_range_share": (r.estimate_samples > 0)
             .then(|| (r.estimate_in_range_share * 1000.0).round() / 1000.0),
-        "oracle_knows_arrivals_error_pct": r.oracle.as_ref()
-            .filter(|o| o.samples > 0)
-            .map(|o| round1(o.knows_arrivals_pct)),
-        "oracle_knows_rates_error_pct": r.oracle.as_ref()
-            .filter(|o| o.samples > 0)
-            .map(|o| round1(o.knows_rates_pct)),
-    })
-    .to_string()
+    });
+    // The oracles only when asked for (`--oracle`) and scored.
+    if let Some(o) = r.oracle.as_ref().filter(|o| o.samples > 0) {
+        object["oracle_knows_arrivals_error_pct"] = round1(o.knows_arrivals_pct).into();
+        object["oracle_knows_rates_error_pct"] = round1(o.knows_rates_pct).into();
+    }
+    object.to_string()
 }
 
 fn round1(x: f64) -> f64 {
