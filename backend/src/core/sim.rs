@@ -1189,8 +1189,10 @@ impl<'w> Run<'w> {
 /// - *knows arrivals*: every citizen who in fact came later, when they came. Only how long
 ///   each service takes is left to chance; nothing can do better.
 /// - *knows rates*: the true rates the day's citizens were drawn from (the center's
-///   demand by minute, its field mix, the priority share), each replay drawing its own
-///   arrivals — the best a perfect forecaster at the kiosk could do.
+///   demand by minute, its field mix, the priority share, and the share of its citizens
+///   who left for another center, by hour), each replay drawing its own arrivals — the
+///   best a perfect forecaster at the kiosk could do. Remote tickets issued later are not
+///   drawn: placed at their issue time plus travel, they are almost never ahead.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Oracle {
     /// Median of |oracle − actual| / max(actual, 5 min), in percent, knowing every later
