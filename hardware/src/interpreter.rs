@@ -482,9 +482,12 @@ impl Interpreter {
                             Some(3)
                         } else {
                             need(4)?;
-                            self.stream = Some(Stream::Skip {
-                                remaining: data[3] as usize,
-                            });
+                            // `GS k m n d1…dn`: an empty barcode leaves nothing to skip.
+                            if data[3] > 0 {
+                                self.stream = Some(Stream::Skip {
+                                    remaining: data[3] as usize,
+                                });
+                            }
                             Some(4)
                         }
                     }
@@ -959,6 +962,18 @@ mod tests {
         let out = Interpreter::new(384).feed(bytes);
         assert_eq!(out.pages.len(), 1, "{:?}", out.notices);
         out.pages.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn an_empty_barcode_skips_nothing() {
+        // `GS k 73 0`: a barcode of no bytes, then text. (Found by the arbitrary-bytes
+        // property test: the empty skip once made no progress.)
+        let with = one_page(b"\x1dk\x49\x00H\n\x1dV\x00");
+        let without = one_page(b"H\n\x1dV\x00");
+        assert_eq!(with.pixels, without.pixels);
+        // The same with a barcode of two bytes: exactly those two are skipped.
+        let two = one_page(b"\x1dk\x49\x02ABH\n\x1dV\x00");
+        assert_eq!(two.pixels, without.pixels);
     }
 
     #[test]
