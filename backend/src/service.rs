@@ -279,14 +279,14 @@ impl FieldLearning {
         field_id: i64,
         now_ms: i64,
     ) -> rusqlite::Result<Arc<FieldModel>> {
-        if let Some((at, factors)) = self
+        if let Some((at, model)) = self
             .by_field
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(&field_id)
         {
             if now_ms - at < FIELD_MODEL_TTL_MS && now_ms >= *at {
-                return Ok(factors.clone());
+                return Ok(model.clone());
             }
         }
         let rows: Vec<FinishedRow> = conn
