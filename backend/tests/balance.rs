@@ -107,6 +107,32 @@ fn center_id(state: &AppState, code: &str) -> i64 {
         .id
 }
 
+fn field_id(state: &AppState, code: &str) -> i64 {
+    state
+        .dir
+        .fields
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no field {code}"))
+        .id
+}
+
+/// The ids of the accounts whose username is LIKE `pattern`, in order.
+async fn account_ids(state: &AppState, pattern: &'static str) -> Vec<i64> {
+    state
+        .store
+        .read(move |conn| {
+            let mut stmt =
+                conn.prepare("SELECT id FROM accounts WHERE username LIKE ?1 ORDER BY id")?;
+            let ids = stmt
+                .query_map([pattern], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            Ok::<_, backend::store::StoreError>(ids)
+        })
+        .await
+        .unwrap()
+}
+
 /// A non-territorial commune-level civil status procedure (Hộ tịch).
 async fn civil_status_procedure(state: &AppState) -> i64 {
     two_civil_status_procedures(state).await.0
@@ -332,26 +358,11 @@ async fn a_crowded_center_suggests_a_quiet_neighbour_and_a_remote_ticket_keeps_i
     assert!(before["remote"].is_null(), "{before}");
 
     // A Bãi Cháy officer calls: the early local, then the remote ticket, then the late local.
-    let account: i64 = w
-        .state
-        .store
-        .read(|conn| {
-            conn.query_row(
-                "SELECT id FROM accounts WHERE username = 'baichay.canbo1'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(backend::store::StoreError::from)
-        })
-        .await
-        .unwrap();
+    let account = account_ids(&w.state, "baichay.canbo1").await[0];
     let counter = w
         .state
         .dir
-        .counters_for(bai_chay, {
-            let f = w.state.dir.fields.iter().find(|f| f.code == "HT").unwrap();
-            f.id
-        })
+        .counters_for(bai_chay, field_id(&w.state, "HT"))
         .next()
         .unwrap()
         .id;
@@ -467,20 +478,7 @@ async fn the_hint_names_the_field_that_needs_a_counter() {
     );
 
     // Hồng Gai's officers sign in at every counter; then civil status gets crowded.
-    let accounts: Vec<i64> = w
-        .state
-        .store
-        .read(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id FROM accounts WHERE username LIKE 'honggai.canbo%' ORDER BY id",
-            )?;
-            let ids = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<i64>>>()?;
-            Ok::<_, backend::store::StoreError>(ids)
-        })
-        .await
-        .unwrap();
+    let accounts = account_ids(&w.state, "honggai.canbo%").await;
     let counters: Vec<i64> = w.state.dir.counters_of(hong_gai).map(|c| c.id).collect();
     for (account, counter) in accounts.iter().zip(counters.iter().rev()) {
         service::open_counter(&w.state, *account, *counter)
@@ -497,14 +495,7 @@ async fn the_hint_names_the_field_that_needs_a_counter() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let ht = w
-        .state
-        .dir
-        .fields
-        .iter()
-        .find(|f| f.code == "HT")
-        .unwrap()
-        .id;
+    let ht = field_id(&w.state, "HT");
     assert_eq!(hint["move_to_field_id"].as_i64(), Some(ht), "{hint}");
     assert_eq!(
         hint["center_name"],
@@ -828,28 +819,9 @@ async fn an_estimate_knows_which_procedures_take_longer() {
     .await;
     let hong_gai = center_id(&w.state, "HONGGAI");
     let (long, short) = two_civil_status_procedures(&w.state).await;
-    let ht = w
-        .state
-        .dir
-        .fields
-        .iter()
-        .find(|f| f.code == "HT")
-        .unwrap()
-        .id;
+    let ht = field_id(&w.state, "HT");
     let counter = w.state.dir.counters_for(hong_gai, ht).next().unwrap().id;
-    let officer: i64 = w
-        .state
-        .store
-        .read(|conn| {
-            conn.query_row(
-                "SELECT id FROM accounts WHERE username LIKE 'honggai.canbo%' ORDER BY id LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(backend::store::StoreError::from)
-        })
-        .await
-        .unwrap();
+    let officer = account_ids(&w.state, "honggai.canbo%").await[0];
     service::open_counter(&w.state, officer, counter)
         .await
         .unwrap();

@@ -504,24 +504,48 @@ fn replay(
     service_min: &impl Fn(&Candidate) -> f64,
 ) -> Option<f64> {
     let present_from = newcomer.queue_at_ms.max(p.now_ms);
-    let mut queue: Vec<Candidate> = p.waiting.to_vec();
-    // Not yet present, in order of arrival: (present from, ticket); `next` is the first
-    // that has not joined the queue.
     let mut later: Vec<(i64, Candidate)> = due.iter().map(|c| (c.queue_at_ms, *c)).collect();
     later.push((present_from, newcomer));
+    let called = replay_call(
+        p.policy,
+        p.targets,
+        p.counters,
+        p.now_ms,
+        p.waiting.to_vec(),
+        later,
+        newcomer.id,
+        |c| (service_min(c).max(0.0) * MINUTE_MS).round() as i64,
+    )?;
+    Some((called - present_from) as f64 / MINUTE_MS)
+}
+
+/// When ticket `target_id` is called if, from `now_ms`, the `counters` (each from its
+/// `free_at_ms`) call by [`policy::choose_next_across`] from `queue`, the tickets of
+/// `later` joining it from their time (present from, ticket), and each call keeps its
+/// counter busy `service_ms(ticket)` milliseconds. `None` when no counter ever calls it.
+/// The projection replays with mean services; the simulator's oracles with drawn ones.
+// The replay's inputs are the queue's facts; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+pub fn replay_call(
+    policy: CallPolicy,
+    targets: &FieldTargets,
+    counters: &[OpenCounter<'_>],
+    now_ms: i64,
+    mut queue: Vec<Candidate>,
+    mut later: Vec<(i64, Candidate)>,
+    target_id: i64,
+    mut service_ms: impl FnMut(&Candidate) -> i64,
+) -> Option<i64> {
+    // Not yet present, in order of arrival; `next` is the first that has not joined.
     later.sort_by_key(|(from, c)| (*from, c.id));
     let mut next = 0;
-    let mut free: Vec<i64> = p
-        .counters
-        .iter()
-        .map(|c| c.free_at_ms.max(p.now_ms))
-        .collect();
-    let mut run: Vec<u32> = p.counters.iter().map(|c| c.consecutive_priority).collect();
-    let mut active = vec![true; p.counters.len()];
+    let mut free: Vec<i64> = counters.iter().map(|c| c.free_at_ms.max(now_ms)).collect();
+    let mut run: Vec<u32> = counters.iter().map(|c| c.consecutive_priority).collect();
+    let mut active = vec![true; counters.len()];
     // Each step removes a ticket or retires or advances a counter: the loop is bounded.
-    let max_steps = 4 * (queue.len() + later.len() + 1) * (p.counters.len() + 1);
+    let max_steps = 4 * (queue.len() + later.len() + 1) * (counters.len() + 1);
     for _ in 0..max_steps {
-        let k = (0..p.counters.len())
+        let k = (0..counters.len())
             .filter(|&k| active[k])
             .min_by_key(|&k| (free[k], k))?;
         let t = free[k];
@@ -531,19 +555,17 @@ fn replay(
             next += 1;
         }
         let counter = CallingCounter {
-            counter_id: p.counters[k].counter_id,
-            fields: p.counters[k].fields,
+            counter_id: counters[k].counter_id,
+            fields: counters[k].fields,
             consecutive_priority: run[k],
         };
-        match policy::choose_next_across(p.policy, counter, &queue, t, p.targets) {
-            Some(choice) if choice.ticket_id == newcomer.id => {
-                return Some((t - present_from) as f64 / MINUTE_MS);
-            }
+        match policy::choose_next_across(policy, counter, &queue, t, targets) {
+            Some(choice) if choice.ticket_id == target_id => return Some(t),
             Some(choice) => {
                 let pos = queue.iter().position(|c| c.id == choice.ticket_id)?;
                 let called = queue.swap_remove(pos);
                 run[k] = choice.consecutive_priority;
-                free[k] = t + (service_min(&called).max(0.0) * MINUTE_MS).round() as i64;
+                free[k] = t + service_ms(&called).max(0);
             }
             None => {
                 // Idle until the next ticket it may call arrives, or for good.

@@ -1384,9 +1384,9 @@ impl Run<'_> {
     }
 
     /// When the snapshot's citizen is called if the center runs on from the snapshot with
-    /// the tickets of `later` (in order of being there) joining, each service taking
+    /// the tickets of `later` (present from, ticket) joining, each service taking
     /// `service(ticket, time already run)` milliseconds (the whole service, for one under
-    /// way).
+    /// way): [`estimate::replay_call`], with the services the oracle draws.
     fn replay_from(
         &self,
         snap: &Snapshot,
@@ -1395,57 +1395,36 @@ impl Run<'_> {
     ) -> Option<i64> {
         let world = self.world;
         let now = snap.at;
-        let who = |c: &Candidate| match usize::try_from(c.id) {
-            Ok(j) => Who::Citizen(j),
-            Err(_) => Who::Drawn((-c.id - 1) as usize),
-        };
-        let mut queue: Vec<Candidate> = snap.waiting.iter().map(|&j| self.candidate(j)).collect();
-        let mut next = 0;
-        let mut free: Vec<i64> = snap
+        let counters: Vec<estimate::OpenCounter<'_>> = snap
             .counters
             .iter()
-            .map(|&(_, s, _)| match s {
-                Some((j, called)) => called + service(Who::Citizen(j), Some(now - called)),
-                None => now,
+            .map(|&(k, serving, run)| estimate::OpenCounter {
+                counter_id: k as i64,
+                fields: &world.counters[k].fields,
+                free_at_ms: match serving {
+                    Some((j, called)) => called + service(Who::Citizen(j), Some(now - called)),
+                    None => now,
+                },
+                consecutive_priority: run,
             })
             .collect();
-        let mut run: Vec<u32> = snap.counters.iter().map(|&(_, _, r)| r).collect();
-        let mut active = vec![true; free.len()];
-        loop {
-            let k = (0..free.len())
-                .filter(|&k| active[k])
-                .min_by_key(|&k| (free[k], k))?;
-            let t = free[k];
-            while next < later.len() && later[next].0 <= t {
-                queue.push(later[next].1);
-                next += 1;
-            }
-            let counter = CallingCounter {
-                counter_id: snap.counters[k].0 as i64,
-                fields: &world.counters[snap.counters[k].0].fields,
-                consecutive_priority: run[k],
-            };
-            match policy::choose_next_across(self.s.call_policy, counter, &queue, t, &world.targets)
-            {
-                Some(choice) if choice.ticket_id == snap.citizen as i64 => return Some(t),
-                Some(choice) => {
-                    let pos = queue.iter().position(|c| c.id == choice.ticket_id)?;
-                    let called = queue.remove(pos);
-                    run[k] = choice.consecutive_priority;
-                    free[k] = t + service(who(&called), None);
-                }
-                None => {
-                    // Idle until a ticket it may call is there, or for good.
-                    match later[next..]
-                        .iter()
-                        .find(|(_, c)| counter.fields.contains(&c.field_id))
-                    {
-                        Some(&(at, _)) => free[k] = at,
-                        None => active[k] = false,
-                    }
-                }
-            }
-        }
+        let queue = snap.waiting.iter().map(|&j| self.candidate(j)).collect();
+        estimate::replay_call(
+            self.s.call_policy,
+            &world.targets,
+            &counters,
+            now,
+            queue,
+            later.to_vec(),
+            snap.citizen as i64,
+            |c| {
+                let who = match usize::try_from(c.id) {
+                    Ok(j) => Who::Citizen(j),
+                    Err(_) => Who::Drawn((-c.id - 1) as usize),
+                };
+                service(who, None)
+            },
+        )
     }
 
     /// A service of procedure `procedure` drawn from its true distribution; given
